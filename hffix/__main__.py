@@ -1,0 +1,5 @@
+"""``python -m hffix``."""
+
+from hffix.cli import main
+
+raise SystemExit(main())

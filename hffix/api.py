@@ -1,0 +1,154 @@
+"""The Python API: :func:`check` and :func:`fix`. The command line is a thin layer over these.
+
+>>> import hffix
+>>> result = hffix.fix("path/to/repo", write=False)   # doctest: +SKIP
+>>> result.status, [f.code for f in result.findings]  # doctest: +SKIP
+('fixed', ['HF002'])
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from hffix.config import Config, ConfigError, load_config
+from hffix.engine import plan
+from hffix.facts import Facts
+from hffix.findings import Diagnostic, Finding, Status
+from hffix.repository.discovery import Skipped
+from hffix.repository.patch import render_patch
+from hffix.repository.workspace import FileChange
+from hffix.repository.writer import WriteError, apply_changes
+from hffix.textio import DecodeError
+
+
+class RepoStatus(Enum):
+    COMPLIANT = "compliant"  # nothing to change, nothing to report
+    FIXED = "fixed"  # every finding is fixed by the plan (or was, after --write)
+    NEEDS_MANUAL_WORK = "needs-manual-work"  # findings or unreadable files remain
+    FAILED = "failed"  # the repository could not be processed; see ``error``
+
+
+@dataclass
+class Result:
+    """The outcome for one repository."""
+
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)
+    written: bool = False
+    error: str | None = None
+    traceback: str | None = None
+
+    @cached_property
+    def patch(self) -> bytes:
+        """The git-style patch of :attr:`changes`, relative to :attr:`root`."""
+        return render_patch(self.changes)
+
+    @property
+    def remaining(self) -> list[Finding]:
+        return [f for f in self.findings if f.remains]
+
+    @property
+    def fixed(self) -> list[Finding]:
+        return [f for f in self.findings if f.status is Status.FIXED]
+
+    @property
+    def variables(self) -> list[str]:
+        """Environment variables the user has to set in the Space's settings."""
+        return sorted(set(self.facts.variables).union(*(f.variables for f in self.findings)))
+
+    @property
+    def status(self) -> RepoStatus:
+        if self.error is not None:
+            return RepoStatus.FAILED
+        if self.remaining or self.diagnostics:
+            return RepoStatus.NEEDS_MANUAL_WORK
+        if self.changes or self.findings:
+            return RepoStatus.FIXED
+        return RepoStatus.COMPLIANT
+
+
+def _config_for(
+    root: Path,
+    select: Iterable[str] | None,
+    ignore: Iterable[str],
+    unsafe_fixes: bool | None,
+    options: Mapping[str, Any] | None,
+) -> Config:
+    return load_config(root).with_overrides(
+        select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, options=options
+    )
+
+
+def fix(
+    path: str | os.PathLike[str],
+    write: bool = False,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    unsafe_fixes: bool | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Result:
+    """Plan the fixes for the repository at ``path``; apply them when ``write`` is true.
+
+    Never raises for a bad repository: problems are in :attr:`Result.error` (the repository
+    is untouched) or :attr:`Result.diagnostics` (files that were skipped).
+    """
+    root = Path(path)
+    result = Result(root)
+    if not root.exists():
+        result.error = f"{path}: no such file or folder"
+        return result
+    if not root.is_dir():
+        result.error = f"{path}: not a folder (give the repository's root folder)"
+        return result
+    try:
+        config = _config_for(root, select, ignore, unsafe_fixes, options)
+        planned = plan(root, config)
+    except ConfigError as exc:
+        result.error = str(exc)
+        return result
+    except DecodeError as exc:
+        result.error = f"cannot encode a fixed file: {exc}"
+        return result
+    except Exception as exc:  # a bug in a rule must not stop a bulk run
+        result.error = f"internal error: {type(exc).__name__}: {exc}"
+        result.traceback = traceback.format_exc()
+        return result
+    result.findings = planned.findings
+    result.diagnostics = planned.diagnostics
+    result.changes = planned.changes
+    result.facts = planned.facts
+    result.skipped = planned.skipped
+    if write and result.changes:
+        try:
+            apply_changes(root, result.changes)
+        except WriteError as exc:
+            result.error = str(exc)
+            return result
+        result.written = True
+    return result
+
+
+def check(
+    path: str | os.PathLike[str],
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    unsafe_fixes: bool | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Result:
+    """Report what :func:`fix` would do, without writing anything."""
+    return fix(
+        path, write=False, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, options=options
+    )

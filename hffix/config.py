@@ -1,0 +1,147 @@
+"""Settings for one repository: ``[tool.hffix]`` in its ``pyproject.toml``, plus CLI overrides.
+
+Recognised keys::
+
+    [tool.hffix]
+    select = ["HF002", "HF003"]          # only these rules (default: all)
+    ignore = ["HF005"]                    # never these rules
+    exclude = ["legacy/", "*.ipynb"]      # gitignore-style patterns, relative to the repository
+    unsafe-fixes = false
+    [tool.hffix.per-file-ignores]
+    "scripts/*" = ["HF003"]
+
+Rules read further keys through :meth:`Config.option`; each rule documents its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from hffix.textio import DecodeError, decode
+
+CORE_KEYS = frozenset({"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores"})
+
+
+class ConfigError(Exception):
+    """The repository's configuration cannot be used; the message is one line."""
+
+
+def _gitwildmatch(patterns: Iterable[str]) -> pathspec.PathSpec[Any]:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+@dataclass(frozen=True)
+class Config:
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    unsafe_fixes: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        if code in self.ignore:
+            return False
+        return self.select is None or code in self.select or _prefix_selected(code, self.select)
+
+    def ignored_in(self, path: str, code: str) -> bool:
+        """True when ``per-file-ignores`` silences ``code`` for the repository path ``path``."""
+        return any(
+            code in codes and _gitwildmatch([pattern]).match_file(path)
+            for pattern, codes in self.per_file_ignores.items()
+        )
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+    def with_overrides(
+        self,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        unsafe_fixes: bool | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Config:
+        return replace(
+            self,
+            select=frozenset(c.upper() for c in select) if select is not None else self.select,
+            ignore=self.ignore | {c.upper() for c in ignore},
+            unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
+            options={**self.options, **(options or {})},
+        )
+
+
+def _prefix_selected(code: str, select: frozenset[str]) -> bool:
+    return any(code.startswith(prefix) for prefix in select)
+
+
+def _string_list(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"[tool.hffix] {key} must be a list of strings")
+    return [str(v) for v in value]
+
+
+def _inside_repository(pattern: str, key: str) -> str:
+    parts = pattern.replace("\\", "/").split("/")
+    if pattern.startswith(("/", "~")) or ".." in parts:
+        raise ConfigError(f"[tool.hffix] {key} entry {pattern!r} points outside the repository")
+    return pattern
+
+
+def read_tool_table(pyproject: Path) -> Mapping[str, Any]:
+    """The ``[tool.hffix]`` table of ``pyproject`` as plain Python values ({} if absent)."""
+    try:
+        raw = pyproject.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{pyproject.name}: cannot read: {exc.strerror}") from None
+    try:
+        text, _ = decode(raw, python=False)
+        document = tomlkit.parse(text)
+    except (DecodeError, TOMLKitError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{pyproject.name}: invalid TOML: {first_line}") from None
+    tool = document.unwrap().get("tool", {})
+    table = tool.get("hffix", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject.name}: [tool.hffix] must be a table")
+    return table
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/pyproject.toml``; raises :class:`ConfigError` for anything unusable."""
+    table = read_tool_table(root / "pyproject.toml")
+    select = table.get("select")
+    per_file: dict[str, frozenset[str]] = {}
+    raw_per_file = table.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, dict):
+        raise ConfigError("[tool.hffix] per-file-ignores must be a table")
+    for pattern, codes in raw_per_file.items():
+        _inside_repository(pattern, "per-file-ignores")
+        per_file[pattern] = frozenset(c.upper() for c in _string_list(codes, "per-file-ignores"))
+    unsafe = table.get("unsafe-fixes", False)
+    if not isinstance(unsafe, bool):
+        raise ConfigError("[tool.hffix] unsafe-fixes must be true or false")
+    return Config(
+        select=(
+            frozenset(c.upper() for c in _string_list(select, "select"))
+            if select is not None
+            else None
+        ),
+        ignore=frozenset(c.upper() for c in _string_list(table.get("ignore", []), "ignore")),
+        exclude=tuple(
+            _inside_repository(p, "exclude")
+            for p in _string_list(table.get("exclude", []), "exclude")
+        ),
+        per_file_ignores=per_file,
+        unsafe_fixes=unsafe,
+        options={k: v for k, v in table.items() if k not in CORE_KEYS},
+    )

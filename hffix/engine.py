@@ -1,0 +1,82 @@
+"""Plan one repository: load it, run the selected rules in order, collect the change set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from hffix.config import Config
+from hffix.facts import Facts
+from hffix.findings import Diagnostic, Finding
+from hffix.repository.discovery import Skipped
+from hffix.repository.workspace import FileChange, Unreadable, Workspace
+from hffix.rules import selected_rules
+from hffix.rules.base import RuleContext
+
+
+@dataclass
+class Session:
+    """The state shared by the rules during one repository's run."""
+
+    workspace: Workspace
+    config: Config
+    facts: Facts = field(default_factory=Facts)
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: dict[str, Diagnostic] = field(default_factory=dict)
+    _parsed: dict[str, tuple[str, cst.Module | None]] = field(default_factory=dict)
+
+    def diagnose(self, path: str, message: str) -> None:
+        self.diagnostics.setdefault(path, Diagnostic(path, message))
+
+    def parse(self, path: str) -> cst.Module | None:
+        try:
+            text = self.workspace.text(path)
+        except Unreadable as exc:
+            self.diagnose(exc.path, exc.reason)
+            return None
+        cached = self._parsed.get(path)
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        module: cst.Module | None
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            self.diagnose(path, f"cannot parse, skipped: line {exc.raw_line}: {exc.message}")
+            module = None
+        except RecursionError:
+            self.diagnose(path, "cannot parse, skipped: nesting too deep")
+            module = None
+        self._parsed[path] = (text, module)
+        return module
+
+    def replace_module(self, path: str, module: cst.Module) -> None:
+        """Write a transformed module back to the view, keeping its parse for the next rule."""
+        text = module.code
+        self.workspace.write(path, text)
+        self._parsed[path] = (self.workspace.text(path), module)
+
+
+@dataclass
+class Plan:
+    """What the rules found and what they would change in one repository."""
+
+    root: Path
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    changes: list[FileChange]
+    facts: Facts
+    skipped: list[Skipped]
+
+
+def plan(root: Path, config: Config) -> Plan:
+    """Run every enabled rule on ``root`` against one in-memory view; touches no file."""
+    workspace = Workspace.load(root, config.exclude)
+    session = Session(workspace, config)
+    for rule_class in selected_rules(config):
+        rule = rule_class()
+        rule.run(RuleContext(session, rule))
+    findings = sorted(session.findings, key=lambda f: (f.path, f.line, f.col, f.code))
+    diagnostics = sorted(session.diagnostics.values(), key=lambda d: d.path)
+    return Plan(root, findings, diagnostics, workspace.changes(), session.facts, workspace.skipped)

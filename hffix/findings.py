@@ -1,0 +1,61 @@
+"""What a rule reports: findings, their fix status, and how fixes are classed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class FixSafety(Enum):
+    """Whether a rule's fix may change what the program does.
+
+    ``SAFE`` fixes keep behaviour on Spaces and are applied by ``--write``; ``UNSAFE`` ones
+    need ``--unsafe-fixes``; ``NONE`` means the rule only reports.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+class Status(Enum):
+    """What became of a finding in this run."""
+
+    FIXED = "fixed"  # the plan contains the fix
+    UNSAFE_FIX = "unsafe-fix"  # a fix exists; it needs --unsafe-fixes
+    MANUAL = "manual"  # nothing hffix can do safely; the message says why
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. Messages never contain a secret's value."""
+
+    code: str
+    path: str
+    line: int
+    col: int
+    message: str
+    status: Status
+    # Names of environment variables the user has to set in the Space (HF005 and friends).
+    variables: tuple[str, ...] = field(default=())
+
+    @property
+    def remains(self) -> bool:
+        """True when the repository is still non-compliant after the planned fixes."""
+        return self.status is not Status.FIXED
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path or "."
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A file or setting hffix could not use. Reported once; the rest of the run goes on."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message

@@ -1,0 +1,1 @@
+"""Reading a repository, planning changes to it, rendering and applying them."""

@@ -1,0 +1,233 @@
+"""The in-memory view of one repository that every rule plans against, and the change set it yields.
+
+Rules read the *current* view (the repository as earlier rules left it) and propose edits,
+new files, renames and deletions through :class:`Workspace`. Nothing touches disk: the
+view is turned into a list of :class:`FileChange` by :meth:`Workspace.changes`, which the
+patch renderer and the writer consume.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from hffix.repository.discovery import DiskFile, Skipped, discover
+from hffix.textio import UTF8, DecodeError, TextFormat, decode, encode
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+REGULAR_FILE = stat.S_IFREG | 0o644
+
+
+class Unreadable(Exception):
+    """A file that cannot be read as text; ``reason`` is one line."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class ChangeKind(Enum):
+    CREATE = "create"
+    MODIFY = "modify"
+    DELETE = "delete"
+    RENAME = "rename"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's difference between disk and the planned result."""
+
+    old_path: str | None
+    new_path: str | None
+    old: bytes | None
+    new: bytes | None
+    old_mode: int | None
+    new_mode: int | None
+
+    @property
+    def kind(self) -> ChangeKind:
+        if self.old_path is None:
+            return ChangeKind.CREATE
+        if self.new_path is None:
+            return ChangeKind.DELETE
+        if self.old_path != self.new_path:
+            return ChangeKind.RENAME
+        return ChangeKind.MODIFY
+
+    @property
+    def path(self) -> str:
+        """The path a user recognises: the new one, or the old one for a deletion."""
+        return self.new_path or self.old_path or ""
+
+
+@dataclass
+class _Entry:
+    origin: str | None  # original path whose content this is; None for a new file
+    text: str | None = None  # None: unchanged since disk and not yet loaded
+    fmt: TextFormat = UTF8
+    mode: int = REGULAR_FILE
+    dirty: bool = False
+
+
+def is_python_path(path: str) -> bool:
+    return path.endswith((".py", ".pyi"))
+
+
+def _check_relative(path: str) -> str:
+    norm = posixpath.normpath(path)
+    if norm.startswith(("../", "/")) or norm in {"..", "."} or "\\" in path:
+        raise ValueError(f"path {path!r} is not inside the repository")
+    return norm
+
+
+@dataclass
+class Workspace:
+    """A repository root, what discovery found in it, and the edits planned so far."""
+
+    root: Path
+    disk: dict[str, DiskFile]
+    skipped: list[Skipped] = field(default_factory=list)
+    _current: dict[str, _Entry] = field(default_factory=dict, repr=False)
+    _raw: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _decoded: dict[str, tuple[str, TextFormat]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for path, info in self.disk.items():
+            self._current[path] = _Entry(origin=path, mode=info.mode)
+
+    @classmethod
+    def load(cls, root: Path, exclude: tuple[str, ...] = ()) -> Workspace:
+        files, skipped = discover(root, exclude)
+        return cls(root, files, skipped)
+
+    # ----------------------------------------------------------------- reading
+    def paths(self) -> list[str]:
+        """Every path in the current view, sorted."""
+        return sorted(self._current)
+
+    def exists(self, path: str) -> bool:
+        return path in self._current
+
+    def raw(self, path: str) -> bytes:
+        """The on-disk bytes of an original file (read once, kept for the write-time check)."""
+        if path not in self._raw:
+            info = self.disk[path]
+            if info.size > MAX_FILE_BYTES:
+                raise Unreadable(
+                    path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped"
+                )
+            try:
+                self._raw[path] = (self.root / path).read_bytes()
+            except OSError as exc:
+                raise Unreadable(path, f"cannot read: {exc.strerror}") from None
+        return self._raw[path]
+
+    def _original(self, path: str) -> tuple[str, TextFormat]:
+        if path not in self._decoded:
+            try:
+                self._decoded[path] = decode(self.raw(path), python=is_python_path(path))
+            except DecodeError as exc:
+                raise Unreadable(path, f"cannot decode: {exc}") from None
+        return self._decoded[path]
+
+    def text(self, path: str) -> str:
+        """Current text of ``path``; raises :class:`Unreadable` or :class:`KeyError`."""
+        entry = self._current[path]
+        if entry.text is None:
+            assert entry.origin is not None
+            entry.text, entry.fmt = self._original(entry.origin)
+        return entry.text
+
+    def original_text(self, path: str) -> str:
+        """The text ``path`` had on disk before any rule ran."""
+        return self._original(path)[0]
+
+    def format(self, path: str) -> TextFormat:
+        self.text(path)
+        return self._current[path].fmt
+
+    def newline(self, path: str) -> str:
+        return self.format(path).newline if self.exists(path) else "\n"
+
+    def mode(self, path: str) -> int:
+        return self._current[path].mode
+
+    def origin(self, path: str) -> str | None:
+        """The original path whose content ``path`` now holds (``None`` for a new file)."""
+        return self._current[path].origin
+
+    # ----------------------------------------------------------------- editing
+    def write(self, path: str, text: str, *, fmt: TextFormat | None = None) -> None:
+        """Replace or create ``path``; an existing file keeps encoding, BOM, newlines and mode."""
+        path = _check_relative(path)
+        entry = self._current.get(path)
+        if entry is None:
+            self._current[path] = _Entry(origin=None, text=text, fmt=fmt or UTF8, dirty=True)
+            return
+        if entry.text is None:
+            self.text(path)
+        if fmt is not None:
+            entry.fmt = fmt
+        entry.text = text
+        entry.dirty = True
+
+    def delete(self, path: str) -> None:
+        del self._current[path]
+
+    def rename(self, src: str, dst: str) -> None:
+        dst = _check_relative(dst)
+        if dst in self._current:
+            raise FileExistsError(dst)
+        self._current[dst] = self._current.pop(src)
+
+    def set_mode(self, path: str, mode: int) -> None:
+        self._current[path].mode = mode
+
+    # ----------------------------------------------------------------- results
+    def changes(self) -> list[FileChange]:
+        """The change set: every file whose bytes, path or mode would differ from disk."""
+        result: list[FileChange] = []
+        kept = {e.origin for e in self._current.values() if e.origin is not None}
+        for path, entry in sorted(self._current.items()):
+            if entry.origin is None and path in self.disk and path not in kept:
+                # A new file where a deleted one stood is an edit of that file.
+                kept.add(path)
+                entry = _Entry(
+                    origin=path, text=entry.text, fmt=entry.fmt, mode=entry.mode, dirty=True
+                )
+            if entry.origin is None:
+                assert entry.text is not None
+                new = encode(entry.text, entry.fmt)
+                result.append(FileChange(None, path, None, new, None, entry.mode))
+                continue
+            old = self._raw.get(entry.origin)
+            new_bytes: bytes | None = None
+            if entry.dirty and entry.text is not None:
+                new_bytes = encode(entry.text, entry.fmt)
+                if old is None:
+                    old = self.raw(entry.origin)
+            old_mode = self.disk[entry.origin].mode
+            moved = entry.origin != path
+            edited = new_bytes is not None and new_bytes != old
+            if moved or edited or old_mode != entry.mode:
+                if old is None:
+                    old = self.raw(entry.origin)
+                result.append(
+                    FileChange(
+                        entry.origin,
+                        path,
+                        old,
+                        new_bytes if new_bytes is not None else old,
+                        old_mode,
+                        entry.mode,
+                    )
+                )
+        for path in sorted(set(self.disk) - kept):
+            result.append(FileChange(path, None, self.raw(path), None, self.disk[path].mode, None))
+        # Deletions first: a rename may land where a deleted file stood.
+        result.sort(key=lambda c: (c.path, c.kind is not ChangeKind.DELETE))
+        return result

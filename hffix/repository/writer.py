@@ -1,0 +1,174 @@
+"""Apply a change set to disk: per-file atomic, all-or-nothing per repository.
+
+Every file is written to a temporary file in its own folder and moved into place with
+``os.replace``, so a reader never sees half a file. Before anything is written, each file
+the plan read is compared with disk: if it changed since planning the repository is left
+alone. If a write fails half way, what was applied is rolled back from the bytes kept in
+memory. SIGINT and SIGTERM are held back while a repository is being written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+
+from hffix.repository.workspace import ChangeKind, FileChange
+
+
+class WriteError(Exception):
+    """The change set was not applied; the repository is as it was. One-line message."""
+
+
+def _inside(root: Path, rel: str) -> Path:
+    """The absolute path for ``rel``, refusing any route through a symlink or out of ``root``."""
+    target = root / rel
+    current = root
+    for part in Path(rel).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise WriteError(f"{rel}: refusing to write through the symbolic link {current.name}")
+    if target.is_symlink():
+        raise WriteError(f"{rel}: refusing to replace a symbolic link")
+    real_root = root.resolve()
+    if not target.parent.resolve().is_relative_to(real_root) and target.parent.exists():
+        raise WriteError(f"{rel}: resolves outside the repository")
+    return target
+
+
+def _atomic_write(path: Path, data: bytes, mode: int, created_dirs: list[Path]) -> None:
+    missing: list[Path] = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+        created_dirs.append(folder)
+    fd, tmp = tempfile.mkstemp(prefix=".hffix-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(mode))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM until the block ends, then deliver them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def remember(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in received:
+            signal.raise_signal(signum)
+
+
+def _verify_unchanged(root: Path, changes: Sequence[FileChange]) -> None:
+    deleted = {c.old_path for c in changes if c.kind is ChangeKind.DELETE}
+    for change in changes:
+        if change.old_path is None:
+            target = _inside(root, change.new_path or "")
+            if (target.exists() or target.is_symlink()) and change.new_path not in deleted:
+                raise WriteError(f"{change.new_path}: appeared since planning; nothing written")
+            continue
+        _inside(root, change.old_path)
+        if change.new_path is not None:
+            _inside(root, change.new_path)
+        try:
+            current = (root / change.old_path).read_bytes()
+        except OSError as exc:
+            raise WriteError(
+                f"{change.old_path}: cannot read before writing: {exc.strerror}"
+            ) from None
+        if current != change.old:
+            raise WriteError(f"{change.old_path}: changed on disk since planning; nothing written")
+
+
+def _remove_empty_parents(root: Path, rel: str) -> None:
+    folder = (root / rel).parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def apply_changes(root: Path, changes: Sequence[FileChange]) -> None:
+    """Write ``changes`` below ``root`` or raise :class:`WriteError` with disk unchanged."""
+    if not changes:
+        return
+    _verify_unchanged(root, changes)
+    undo: list[Callable[[], None]] = []
+    created_dirs: list[Path] = []
+    with _signals_held():
+        try:
+            for change in changes:
+                _apply_one(root, change, undo, created_dirs)
+        except BaseException as exc:
+            for step in reversed(undo):
+                with contextlib.suppress(OSError):
+                    step()
+            for folder in reversed(created_dirs):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            if isinstance(exc, OSError):
+                name = exc.filename or ""
+                raise WriteError(f"{name}: {exc.strerror}; every change was rolled back") from None
+            raise
+        for change in changes:
+            if change.kind in (ChangeKind.DELETE, ChangeKind.RENAME) and change.old_path:
+                _remove_empty_parents(root, change.old_path)
+
+
+def _apply_one(
+    root: Path, change: FileChange, undo: list[Callable[[], None]], created_dirs: list[Path]
+) -> None:
+    kind = change.kind
+    if kind is ChangeKind.CREATE:
+        assert change.new_path and change.new is not None and change.new_mode is not None
+        target = root / change.new_path
+        _atomic_write(target, change.new, change.new_mode, created_dirs)
+        undo.append(target.unlink)
+        return
+    assert change.old_path and change.old is not None and change.old_mode is not None
+    source = root / change.old_path
+    old, old_mode = change.old, change.old_mode
+
+    def restore_source() -> None:
+        _atomic_write(source, old, old_mode, [])
+
+    if kind is ChangeKind.DELETE:
+        source.unlink()
+        undo.append(restore_source)
+        return
+    assert change.new_path and change.new is not None and change.new_mode is not None
+    target = root / change.new_path
+    _atomic_write(target, change.new, change.new_mode, created_dirs)
+    if kind is ChangeKind.RENAME:
+        undo.append(target.unlink)
+        source.unlink()
+    undo.append(restore_source)

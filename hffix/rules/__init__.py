@@ -1,0 +1,28 @@
+"""The rule registry. Rules run in the order of :data:`ALL_RULES`.
+
+The order matters where one rule consumes what another left: HF003 reads ``__main__``
+blocks before HF002 strips the server calls inside them, so it can tell a block whose
+job was to start a server from a script's block.
+"""
+
+from __future__ import annotations
+
+from hffix.config import Config
+from hffix.rules.base import Rule
+from hffix.rules.hf002_server_start import ServerStartCall
+from hffix.rules.hf003_main_block import MainBlock
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    MainBlock,
+    ServerStartCall,
+)
+
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+
+
+def selected_rules(config: Config) -> list[type[Rule]]:
+    return [rule for rule in ALL_RULES if config.enabled(rule.code)]
+
+
+def get_rule(code: str) -> type[Rule] | None:
+    return RULES_BY_CODE.get(code.upper())

@@ -1,0 +1,270 @@
+"""HF002: code that starts its own server (``uvicorn.run``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
+
+from hffix.findings import FixSafety, Status
+from hffix.python import edits
+from hffix.python.names import NameUses, assigned_names
+from hffix.python.servers import (
+    SERVER_CLASSES,
+    SERVER_CONFIGS,
+    NameResolver,
+    is_server_call,
+    is_server_statement,
+    qualified,
+    qualified_names,
+    server_variables,
+)
+from hffix.rules.base import Example, Rule, RuleContext
+
+NEEDLES = ("uvicorn", "hypercorn")
+_LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
+
+
+class ServerStartCall(Rule):
+    """
+    ## What it does
+    Finds calls that start an ASGI server from Python code: `uvicorn.run(...)` through any
+    import form (`import uvicorn as uv`, `from uvicorn import run as serve`, ...),
+    `uvicorn.Server(config).run()` / `.serve()` (also awaited or passed to `asyncio.run`),
+    and hypercorn's `serve`, wherever they are: module level, functions, `__main__` blocks
+    and `__main__.py` modules. The call is removed, with the `uvicorn.Config` /
+    `uvicorn.Server` objects that only fed it and the imports that become unused.
+
+    ## Why it matters
+    SP-HF-04: `main.py` MUST NOT call `uvicorn.run()`. The Space starts the ASGI `app`
+    itself; a second server started at import time binds a port the platform does not
+    route to, blocks the import, and crashes the Space (SP-HF-09, "App crash").
+
+    ## Example
+    ```python
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    uvicorn.run(app, host="0.0.0.0", port=8000)
+    ```
+    becomes
+    ```python
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    ```
+
+    ## Fix safety
+    Safe. The call only ever starts a server, which the Space does instead. A call used as
+    a value (`return uvicorn.run(...)`, `x = uvicorn.run(...)`) is reported and left alone;
+    a block whose only statement was the call keeps a `pass`. Comments not attached to
+    the removed lines are kept. Suppress with `# hffix: ignore[HF002]` on the call's line.
+    """
+
+    code = "HF002"
+    name = "server-start-call"
+    spec = "SP-HF-04"
+    MESSAGE = "`{call}` starts its own server; the Space serves `app` itself"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example.module(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
+            "    return {'status': 'ok'}\n"
+        ),
+        Example.module('HELP = "run with uvicorn.run(app)"\n'),
+    )
+    INVALID = (
+        Example.module(
+            "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+            "uvicorn.run(app, port=8000)\n",
+            "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            codes=["HF002"],
+        ),
+        Example.module(
+            "from uvicorn import run as serve\n\n\ndef start():\n    serve('main:app')\n",
+            "def start():\n    pass\n",
+            codes=["HF002"],
+            path="server.py",
+        ),
+        Example.module(
+            "import uvicorn\n\n\nasync def main(app):\n"
+            "    config = uvicorn.Config(app, port=8000)\n"
+            "    server = uvicorn.Server(config)\n"
+            "    await server.serve()\n",
+            "async def main(app):\n    pass\n",
+            codes=["HF002"],
+            path="serve.py",
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        for path, _text in ctx.python_files(*NEEDLES):
+            module = ctx.parse(path)
+            if module is None:
+                continue
+            transformer = _StripServerStarts(CodemodContext(filename=path), ctx, path)
+            result = edits.tidy_module_start(module, transformer.transform_module(module))
+            for issue in transformer.issues:
+                ctx.report(
+                    path,
+                    issue.message,
+                    status=issue.status,
+                    line=issue.line,
+                    col=issue.col,
+                )
+            if transformer.issues and any(i.status is Status.FIXED for i in transformer.issues):
+                ctx.session.replace_module(path, result)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    line: int
+    col: int
+    message: str
+    status: Status
+
+
+class _StripServerStarts(VisitorBasedCodemodCommand):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+
+    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
+        super().__init__(context)
+        self.rule_ctx = rule_ctx
+        self.path = path
+        self.issues: list[_Issue] = []
+        self._doomed: set[int] = set()  # ids of original small statements to remove
+        self._drop_lines: set[int] = set()  # ids of updated statement lines emptied
+
+    def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        return qualified_names(self, node)
+
+    def _describe(self, call: cst.Call) -> str:
+        head = self._tree.code_for_node(call.func)
+        return f"{head}()" if len(head) < 60 else "server start"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._tree = node
+        servers = server_variables(node, self._names)
+        starts: list[cst.BaseSmallStatement] = []
+        in_statements: set[int] = set()
+        feeders: list[cst.BaseSmallStatement] = []
+        lines = [*_statement_lines(node)]
+        for line in lines:
+            for stmt in line.body:
+                if is_server_statement(stmt, self._names, servers):
+                    call = next(n for n in _calls(stmt) if is_server_call(n, self._names, servers))
+                    in_statements.add(id(call))
+                    pos = self.get_metadata(PositionProvider, stmt)
+                    if not self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
+                        continue
+                    starts.append(stmt)
+                    self.issues.append(
+                        _Issue(
+                            pos.start.line,
+                            pos.start.column + 1,
+                            ServerStartCall.MESSAGE.format(call=self._describe(call)),
+                            Status.FIXED,
+                        )
+                    )
+                elif _feeds_server(stmt, self._names):
+                    feeders.append(stmt)
+        for call in _calls(node):
+            if id(call) in in_statements or not is_server_call(call, self._names, servers):
+                continue
+            pos = self.get_metadata(PositionProvider, call)
+            if self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
+                self.issues.append(
+                    _Issue(
+                        pos.start.line,
+                        pos.start.column + 1,
+                        ServerStartCall.MESSAGE.format(call=self._describe(call))
+                        + "; it is used as a value, so remove it by hand",
+                        Status.MANUAL,
+                    )
+                )
+        self._doomed = {id(s) for s in starts}
+        if starts:
+            self._doom_feeders(node, starts, feeders)
+
+    def _doom_feeders(
+        self,
+        node: cst.Module,
+        starts: Sequence[cst.BaseSmallStatement],
+        feeders: Sequence[cst.BaseSmallStatement],
+    ) -> None:
+        """Also remove ``uvicorn.Config``/``uvicorn.Server`` objects used by nothing else."""
+        uses = NameUses.of(node)
+        doomed = list(starts)
+        changed = True
+        while changed:
+            changed = False
+            for stmt in feeders:
+                if id(stmt) in self._doomed:
+                    continue
+                names = assigned_names(stmt)
+                if names and all(uses.only_within(n, [*doomed, stmt]) for n in names):
+                    doomed.append(stmt)
+                    self._doomed.add(id(stmt))
+                    changed = True
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        return self._strip(original_node, updated_node)
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        return self._strip(original_node, updated_node)
+
+    def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
+        doomed = [id(s) in self._doomed for s in original.body]
+        if not any(doomed):
+            return updated
+        for stmt, gone in zip(original.body, doomed, strict=True):
+            if gone:
+                RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
+        result = edits.without_small_statements(updated, lambda i: doomed[i])
+        if result is None:
+            self._drop_lines.add(id(updated))
+            return updated
+        assert isinstance(result, type(updated))
+        return result
+
+    def _dropped(self, stmt: cst.BaseStatement) -> bool:
+        return id(stmt) in self._drop_lines
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return edits.remove_from_block(updated_node, self._dropped)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return edits.remove_from_module(updated_node, self._dropped)
+
+
+def _statement_lines(
+    node: cst.CSTNode,
+) -> list[cst.SimpleStatementLine | cst.SimpleStatementSuite]:
+    found = m.findall(node, m.SimpleStatementLine() | m.SimpleStatementSuite())
+    return [n for n in found if isinstance(n, (cst.SimpleStatementLine, cst.SimpleStatementSuite))]
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    return [n for n in m.findall(node, m.Call()) if isinstance(n, cst.Call)]
+
+
+def _feeds_server(stmt: cst.BaseSmallStatement, resolve: NameResolver) -> bool:
+    """``config = uvicorn.Config(...)`` or ``server = uvicorn.Server(config)``."""
+    if not isinstance(stmt, cst.Assign) or not isinstance(stmt.value, cst.Call):
+        return False
+    names = SERVER_CLASSES | SERVER_CONFIGS
+    return qualified(resolve, stmt.value.func, names)

@@ -1,0 +1,419 @@
+"""HF003: ``if __name__ == "__main__":`` blocks in the modules a Space starts from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
+
+from hffix.findings import FixSafety, Status
+from hffix.python import edits
+from hffix.python.names import NameUses, assigned_names, small_statements
+from hffix.python.servers import (
+    COROUTINE_RUNNERS,
+    SERVER_MODULES,
+    is_main_guard,
+    is_server_statement,
+    launches_server_process,
+    qualified,
+    qualified_names,
+    server_variables,
+)
+from hffix.rules.base import Example, Rule, RuleContext
+
+FASTAPI_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
+)
+EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit", "builtins.exit"})
+
+LIFESPAN_TEMPLATE = """\
+_hffix_startup_after = {app}.router.lifespan_context
+
+
+@asynccontextmanager
+async def _hffix_lifespan(asgi_app):
+    pass
+    async with _hffix_startup_after(asgi_app) as state:
+        yield state
+
+
+{app}.router.lifespan_context = _hffix_lifespan
+"""
+LIFESPAN_COMMENT = '# hffix: moved from `if __name__ == "__main__":`, runs when the app starts.'
+
+
+class MainBlock(Rule):
+    """
+    ## What it does
+    Finds `if __name__ == "__main__":` blocks in the modules a Space starts from (the
+    root `main.py` and the module that defines the FastAPI `app`) and, in any module,
+    blocks whose job is to start a server. Statements that only serve the server start
+    (`uvicorn.run`, its `Config`/`Server` objects, the host/port variables feeding them,
+    `print`/log messages, `import uvicorn`) are dropped; a block left with nothing else is
+    removed. A standalone script's block that starts no server is left alone.
+
+    ## Why it matters
+    SP-HF-04: `main.py` MUST NOT rely on `if __name__ == '__main__'`. The Space imports
+    `main` and serves `app`; the block never runs there. Any work in it (creating tables,
+    seeding, logging set-up) silently stops happening.
+
+    ## Example
+    ```python
+    app = FastAPI()
+
+    if __name__ == "__main__":
+        create_db_and_tables()
+        uvicorn.run(app, port=8000)
+    ```
+    The safe fix removes the server start, keeps `create_db_and_tables()` in the block and
+    reports it as unfixed. With `--unsafe-fixes` the work moves into the app's startup: a
+    lifespan that runs it, then the app's existing lifespan (or its startup handlers).
+
+    ## Fix safety
+    Removing server plumbing is safe. Moving other statements into the startup is unsafe:
+    they then run in the server's event loop on every start (`asyncio.run(x())` becomes
+    `await x()`), and they run before the app's own startup, as they did before. Blocks
+    whose statements bind names used elsewhere, call `sys.exit`, or have an `else:` are
+    only reported.
+    """
+
+    code = "HF003"
+    name = "main-block"
+    spec = "SP-HF-04"
+    MESSAGE = '`if __name__ == "__main__":` block in a module the Space starts from'
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example.module(
+            'import sys\n\n\ndef seed():\n    pass\n\n\nif __name__ == "__main__":\n    seed()\n',
+            path="scripts/seed.py",
+        ),
+        Example.module('TEXT = """\nif __name__ == "__main__":\n    main()\n"""\n'),
+    )
+    INVALID = (
+        Example.module(
+            "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+            'if __name__ == "__main__":\n    uvicorn.run(app, port=8000)\n',
+            "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            codes=["HF003"],
+        ),
+        Example.module(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef init():\n    pass\n\n\n"
+            'if __name__ == "__main__":\n    init()\n',
+            "from fastapi import FastAPI\nfrom contextlib import asynccontextmanager\n\n"
+            "app = FastAPI()\n\n\ndef init():\n    pass\n\n\n" + LIFESPAN_COMMENT + "\n"
+            "_hffix_startup_after = app.router.lifespan_context\n\n\n@asynccontextmanager\n"
+            "async def _hffix_lifespan(asgi_app):\n    init()\n"
+            "    async with _hffix_startup_after(asgi_app) as state:\n        yield state\n\n\n"
+            "app.router.lifespan_context = _hffix_lifespan\n",
+            codes=["HF003"],
+            unsafe_fixes=True,
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        for path, _text in ctx.python_files("__main__"):
+            module = ctx.parse(path)
+            if module is None or not any(is_main_guard(s) for s in module.body):
+                continue
+            transformer = _MainBlocks(CodemodContext(filename=path), ctx, path)
+            result = edits.tidy_module_start(module, transformer.transform_module(module))
+            for issue in transformer.issues:
+                ctx.report(path, issue.message, status=issue.status, line=issue.line, col=1)
+            if any(issue.status is Status.FIXED or issue.edited for issue in transformer.issues):
+                ctx.session.replace_module(path, result)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    line: int
+    message: str
+    status: Status
+    edited: bool = False  # the block was trimmed although the finding remains
+
+
+@dataclass
+class _Block:
+    """A ``__main__`` block split into server plumbing and the other work it does."""
+
+    plumbing: list[cst.BaseStatement]
+    work: list[cst.BaseStatement]
+    starts_server: bool
+    movable: bool
+    why_not_movable: str
+
+
+class _MainBlocks(VisitorBasedCodemodCommand):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+
+    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
+        super().__init__(context)
+        self.rule_ctx = rule_ctx
+        self.path = path
+        self.issues: list[_Issue] = []
+
+    def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        return qualified_names(self, node)
+
+    # ------------------------------------------------------------ analysis
+    def _app_name(self, module: cst.Module) -> str | None:
+        """The module-level name bound to ``FastAPI(...)``, else a module-level ``app``."""
+        fallback = None
+        for stmt in module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                value = getattr(small, "value", None)
+                for name in assigned_names(small):
+                    if isinstance(value, cst.Call) and qualified(
+                        self._names, value.func, FASTAPI_CLASSES
+                    ):
+                        return name
+                    if name == "app":
+                        fallback = name
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                    small.names, cst.ImportStar
+                ):
+                    for alias in small.names:
+                        if alias.evaluated_alias == "app" or (
+                            alias.asname is None and alias.evaluated_name == "app"
+                        ):
+                            fallback = "app"
+        return fallback
+
+    def _is_plumbing_small(self, small: cst.BaseSmallStatement, servers: frozenset[str]) -> bool:
+        if isinstance(small, cst.Pass):
+            return True
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            return _imports_server_module(small)
+        if not isinstance(small, cst.Expr):
+            return False
+        if is_server_statement(small, self._names, servers) or launches_server_process(small):
+            return True
+        value = small.value
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return True
+        if isinstance(value, cst.Call):
+            func = value.func
+            if isinstance(func, cst.Name) and func.value == "print":
+                return True
+            if isinstance(func, cst.Attribute) and func.attr.value in LOG_METHODS:
+                owner = func.value
+                return isinstance(owner, cst.Name) and "log" in owner.value.lower()
+        return False
+
+    def _split(self, guard: cst.If, module_uses: NameUses, servers: frozenset[str]) -> _Block:
+        suite = guard.body
+        body: list[cst.BaseStatement]
+        if isinstance(suite, cst.IndentedBlock):
+            body = list(suite.body)
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            body = [cst.SimpleStatementLine(body=suite.body)]
+        else:
+            body = []
+        smalls = {id(s): s for stmt in body for s in small_statements(stmt)}
+        plumbing_ids = {i for i, s in smalls.items() if self._is_plumbing_small(s, servers)}
+        starts = any(
+            is_server_statement(s, self._names, servers) or launches_server_process(s)
+            for s in smalls.values()
+        )
+        # Assignments used only by plumbing (port, host, uvicorn.Config, ...) are plumbing.
+        changed = True
+        while changed:
+            changed = False
+            for key, small in smalls.items():
+                names = assigned_names(small)
+                if key in plumbing_ids or not names:
+                    continue
+                inside = [smalls[i] for i in plumbing_ids] + [small]
+                if all(module_uses.only_within(n, inside) for n in names):
+                    plumbing_ids.add(key)
+                    changed = True
+        plumbing: list[cst.BaseStatement] = []
+        work: list[cst.BaseStatement] = []
+        for stmt in body:
+            ids = [id(s) for s in small_statements(stmt)]
+            (plumbing if ids and all(i in plumbing_ids for i in ids) else work).append(stmt)
+        why = self._why_not_movable(work, module_uses)
+        return _Block(plumbing, work, starts, not why, why)
+
+    def _why_not_movable(self, work: Sequence[cst.BaseStatement], uses: NameUses) -> str:
+        block_smalls = [s for stmt in work for s in small_statements(stmt)]
+        for stmt in work:
+            for small in small_statements(stmt):
+                if isinstance(small, (cst.Global, cst.Nonlocal, cst.Return)):
+                    return "it uses `global`/`return`"
+                for name in assigned_names(small):
+                    if not uses.only_within(name, block_smalls):
+                        return f"it sets `{name}`, which other code reads"
+            for call in m.findall(stmt, m.Call()):
+                assert isinstance(call, cst.Call)
+                if qualified(self._names, call.func, EXITS):
+                    return "it exits the process"
+            for node in m.findall(stmt, m.FunctionDef() | m.ClassDef()):
+                assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
+                if not uses.only_within(node.name.value, block_smalls):
+                    return f"it defines `{node.name.value}`, which other code reads"
+        return ""
+
+    # ------------------------------------------------------------ transform
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        is_entry = (
+            self.path == "main.py"
+            or self.path in self.rule_ctx.facts.entry_modules
+            or self._defines_app(original_node)
+        )
+        servers = server_variables(original_node, self._names)
+        uses = NameUses.of(original_node)
+        app_name = self._app_name(original_node)
+        new_body: list[cst.BaseStatement] = []
+        footer: list[cst.EmptyLine] = []
+        for original, updated in zip(original_node.body, updated_node.body, strict=True):
+            if not is_main_guard(original):
+                new_body.extend(self._flush(footer, [updated]))
+                footer = []
+                continue
+            assert isinstance(original, cst.If)
+            line = self.get_metadata(PositionProvider, original).start.line
+            replacement, trailing = self._fix_block(
+                original, line, is_entry, servers, uses, app_name
+            )
+            if replacement is None:
+                new_body.append(updated)
+                continue
+            new_body.extend(self._flush(footer, replacement))
+            footer = trailing
+        footer = edits.strip_trailing_blank_lines(footer)
+        return updated_node.with_changes(body=new_body, footer=[*footer, *updated_node.footer])
+
+    @staticmethod
+    def _flush(
+        pending: list[cst.EmptyLine], stmts: Sequence[cst.BaseStatement]
+    ) -> Iterator[cst.BaseStatement]:
+        for index, stmt in enumerate(stmts):
+            if index == 0 and pending:
+                stmt = stmt.with_changes(leading_lines=[*pending, *edits.leading_lines(stmt)])
+            yield stmt
+
+    def _defines_app(self, module: cst.Module) -> bool:
+        for assign in m.findall(module, m.Assign(value=m.Call()) | m.AnnAssign(value=m.Call())):
+            value = getattr(assign, "value", None)
+            if isinstance(value, cst.Call) and qualified(self._names, value.func, FASTAPI_CLASSES):
+                return True
+        return False
+
+    def _fix_block(
+        self,
+        guard: cst.If,
+        line: int,
+        is_entry: bool,
+        servers: frozenset[str],
+        uses: NameUses,
+        app_name: str | None,
+    ) -> tuple[list[cst.BaseStatement] | None, list[cst.EmptyLine]]:
+        """(statements replacing the block or None to keep it, lines for the footer)."""
+        block = self._split(guard, uses, servers)
+        if not (is_entry or block.starts_server):
+            return None, []
+        if not self.rule_ctx.allows(self.path, line):
+            return None, []
+        if guard.orelse is not None:
+            self._issue(
+                line, f"{MainBlock.MESSAGE}; it has an `else:` branch, fix by hand", Status.MANUAL
+            )
+            return None, []
+        for stmt in block.plumbing:
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
+        detached, _ = edits.split_leading_lines(guard.leading_lines)
+        if not block.work:
+            self._issue(
+                line, f"{MainBlock.MESSAGE}; it only started a server: removed", Status.FIXED
+            )
+            return [], detached
+        work_names = ", ".join(self._describe(s) for s in block.work)
+        movable = block.movable and app_name is not None
+        why = block.why_not_movable or "no module-level `app` to attach it to"
+        if movable and self.rule_ctx.unsafe_fixes:
+            self._issue(
+                line,
+                f"{MainBlock.MESSAGE}; moved {work_names} into the app's startup",
+                Status.FIXED,
+            )
+            assert app_name is not None
+            return self._lifespan(guard, block.work, detached, app_name), []
+        if movable:
+            message = (
+                f"{MainBlock.MESSAGE}; it still runs {work_names}, which the Space never runs "
+                "(--unsafe-fixes moves it into the app's startup)"
+            )
+            status = Status.UNSAFE_FIX
+        else:
+            message = (
+                f"{MainBlock.MESSAGE}; it still runs {work_names}, which the Space never runs; "
+                f"move it by hand ({why})"
+            )
+            status = Status.MANUAL
+        if not block.plumbing or not isinstance(guard.body, cst.IndentedBlock):
+            self._issue(line, message, status)
+            return None, []
+        self._issue(line, message, status, edited=True)
+        trimmed = edits.remove_from_block(guard.body, lambda s: any(s is p for p in block.plumbing))
+        return [guard.with_changes(body=trimmed)], []
+
+    def _issue(self, line: int, message: str, status: Status, *, edited: bool = False) -> None:
+        self.issues.append(_Issue(line, message, status, edited))
+
+    def _describe(self, stmt: cst.BaseStatement) -> str:
+        code = self._tree.code_for_node(stmt.with_changes(leading_lines=[])).strip()
+        first = code.splitlines()[0] if code else ""
+        return f"`{first[:57]}...`" if len(first) > 60 else f"`{first}`"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._tree = node
+
+    def _lifespan(
+        self,
+        guard: cst.If,
+        work: Sequence[cst.BaseStatement],
+        detached: list[cst.EmptyLine],
+        app_name: str,
+    ) -> list[cst.BaseStatement]:
+        AddImportsVisitor.add_needed_import(self.context, "contextlib", "asynccontextmanager")
+        template = cst.parse_module(
+            LIFESPAN_TEMPLATE.format(app=app_name), config=self._tree.config_for_parsing
+        )
+        statements = list(template.body)
+        func = statements[1]
+        assert isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock)
+        moved = [self._awaited(stmt) for stmt in work]
+        func = func.with_changes(body=func.body.with_changes(body=[*moved, *func.body.body[1:]]))
+        comment = cst.EmptyLine(comment=cst.Comment(LIFESPAN_COMMENT))
+        first = statements[0].with_changes(leading_lines=[*detached, comment])
+        return [first, func, statements[2]]
+
+    def _awaited(self, stmt: cst.BaseStatement) -> cst.BaseStatement:
+        """``asyncio.run(x())`` as a statement becomes ``await x()`` inside the lifespan."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+            return stmt
+        small = stmt.body[0]
+        if (
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and len(small.value.args) == 1
+            and qualified(self._names, small.value.func, COROUTINE_RUNNERS)
+        ):
+            awaited = cst.Await(expression=small.value.args[0].value)
+            return stmt.with_changes(body=[small.with_changes(value=awaited)])
+        return stmt
+
+
+def _imports_server_module(small: cst.Import | cst.ImportFrom) -> bool:
+    if isinstance(small, cst.ImportFrom):
+        module = small.module
+        name = cst.Module([]).code_for_node(module) if module is not None else ""
+        return name.split(".")[0] in SERVER_MODULES
+    return all(alias.evaluated_name.split(".")[0] in SERVER_MODULES for alias in small.names)

@@ -1,0 +1,62 @@
+"""Shared helpers for the test suite."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, bool]]:
+    """Every regular file below ``folder``: relative path -> (bytes, executable?)."""
+    files: dict[str, tuple[bytes, bool]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
+            rel = path.relative_to(folder).as_posix()
+            files[rel] = (path.read_bytes(), bool(path.stat().st_mode & 0o100))
+    return files
+
+
+def git_apply(folder: Path, patch: bytes) -> None:
+    """Apply ``patch`` to ``folder`` with git; fails the test with git's message."""
+    if not patch:
+        return
+    patch_file = folder.parent / f"{folder.name}.patch"
+    patch_file.write_bytes(patch)
+    proc = subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", str(patch_file)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    patch_file.unlink()
+    assert proc.returncode == 0, f"git apply failed: {proc.stderr}"
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a small repository from {path: text or bytes} and return its root."""
+
+    def make(files: dict[str, str | bytes], name: str = "repo") -> Path:
+        root = tmp_path / name
+        root.mkdir()
+        for rel, content in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_bytes(content.encode("utf-8"))
+        return root
+
+    return make

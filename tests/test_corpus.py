@@ -1,0 +1,113 @@
+"""Runs every corpus case (corpus/<case>/{before,after,case.toml}) through the command line.
+
+For each case, on temporary copies: ``--dry-run`` writes nothing and its patch, applied
+with ``git apply``, gives ``after/``; ``--write`` gives ``after/`` exactly; a second
+``--write`` changes nothing; exit codes and finding codes are those ``case.toml`` names.
+A case without ``after/`` expects the repository to stay as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomlkit
+
+from hffix.cli import main
+from tests.conftest import CORPUS, copy_tree, git_apply, snapshot
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    folder: Path
+    args: list[str]
+    dry_run_exit: int
+    write_exit: int
+    codes: list[str]
+    stderr: list[str] = field(default_factory=list)
+
+    @property
+    def before(self) -> Path:
+        return self.folder / "before"
+
+    @property
+    def after(self) -> Path:
+        after = self.folder / "after"
+        return after if after.exists() else self.before
+
+
+def load_cases() -> list[Case]:
+    cases = []
+    for folder in sorted(CORPUS.iterdir()):
+        spec_file = folder / "case.toml"
+        if not spec_file.exists():
+            continue
+        spec: dict[str, Any] = tomlkit.parse(spec_file.read_text(encoding="utf-8")).unwrap()
+        expect = spec["expect"]
+        cases.append(
+            Case(
+                name=folder.name,
+                folder=folder,
+                args=list(spec.get("args", [])),
+                dry_run_exit=expect["dry_run_exit"],
+                write_exit=expect["write_exit"],
+                codes=sorted(expect.get("codes", [])),
+                stderr=list(expect.get("stderr", [])),
+            )
+        )
+    return cases
+
+
+CASES = load_cases()
+
+
+def run_cli(capsysbinary: pytest.CaptureFixture[bytes], *args: str) -> tuple[int, bytes, str]:
+    code = main(list(args))
+    captured = capsysbinary.readouterr()
+    return code, captured.out, captured.err.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    expected = snapshot(case.after)
+    before = snapshot(case.before)
+
+    # --dry-run: nothing written, the patch reproduces after/.
+    dry = copy_tree(case.before, tmp_path / "dry")
+    code, patch, err = run_cli(capsysbinary, "--dry-run", "--no-color", *case.args, str(dry))
+    assert code == case.dry_run_exit, err
+    assert snapshot(dry) == before, "--dry-run modified the repository"
+    for text in case.stderr:
+        assert text in err
+    git_apply(dry, patch)
+    assert snapshot(dry) == expected, "the --dry-run patch does not give after/"
+
+    # --write gives after/ exactly.
+    wet = copy_tree(case.before, tmp_path / "wet")
+    code, out, err = run_cli(capsysbinary, "--write", "--no-color", *case.args, str(wet))
+    assert code == case.write_exit, err
+    assert out == b""
+    assert snapshot(wet) == expected, "--write does not give after/"
+
+    # A second --write changes nothing.
+    code, _, err = run_cli(capsysbinary, "--write", "--no-color", *case.args, str(wet))
+    assert snapshot(wet) == expected, "a second --write changed the repository"
+    code, patch, err = run_cli(capsysbinary, "--dry-run", "--no-color", *case.args, str(wet))
+    assert patch == b"", "a second run still has changes"
+
+    # Finding codes, from the machine-readable report.
+    code, out, err = run_cli(
+        capsysbinary, "--check", "--format", "json", *case.args, str(case.before)
+    )
+    report = json.loads(out)
+    codes = sorted({f["code"] for r in report["repositories"] for f in r["findings"]})
+    assert codes == case.codes
+    assert snapshot(case.before) == before
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(CASES) >= 12
