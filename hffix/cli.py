@@ -21,6 +21,8 @@ from hffix.rules import ALL_RULES, get_rule
 
 HELP = """Repair FastAPI repositories so they build and start on Hugging Face Spaces.
 
+`hffix verify PATH` boots the repository the way a Space does (see hffix verify --help).
+
 Each PATH is a repository root, the folder that becomes the Space (default: the current
 folder). Without --write, hffix prints a git-style patch of what it would change on
 standard output and a summary on standard error, and writes nothing:
@@ -131,6 +133,14 @@ def run(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Skipped files, and tracebacks of errors.")
     ] = False,
+    app_spec: Annotated[
+        str | None,
+        typer.Option(
+            "--app",
+            metavar="MODULE:ATTR",
+            help="The app to serve, when hffix cannot choose (overrides [tool.hffix] app).",
+        ),
+    ] = None,
     explain: Annotated[
         str | None, typer.Option("--explain", metavar="CODE", help="Explain a rule and exit.")
     ] = None,
@@ -153,6 +163,7 @@ def run(
             select=_codes(select),
             ignore=_codes(ignore) or (),
             unsafe_fixes=unsafe_fixes,
+            options={"app": app_spec} if app_spec else None,
         )
         for root in roots
     ]
