@@ -9,11 +9,11 @@ from typing import TypeVar
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
+from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider, ScopeProvider
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.imports import FreedImports, freed_imports, without_aliases
 from hffix.python.names import NameUses, assigned_names
 from hffix.python.servers import (
     SERVER_CLASSES,
@@ -133,15 +133,18 @@ class _Issue:
 
 
 class _StripServerStarts(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ScopeProvider)
 
     def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
         super().__init__(context)
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
+        self._freed = FreedImports()
         self._doomed: set[int] = set()  # ids of original small statements to remove
-        self._drop_lines: set[int] = set()  # ids of updated statement lines emptied
+        # Updated statement lines left empty, by id; the values keep them alive so that an id
+        # is never reused by a later node while the transform runs.
+        self._drop_lines: dict[int, cst.CSTNode] = {}
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return qualified_names(self, node)
@@ -192,15 +195,18 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
                 )
         self._doomed = {id(s) for s in starts}
         if starts:
-            self._doom_feeders(node, starts, feeders)
+            removed = self._doom_feeders(node, starts, feeders)
+            self._freed = freed_imports(self, node, removed)
+            self._doomed.update(id(s) for s in self._freed.statements)
 
     def _doom_feeders(
         self,
         node: cst.Module,
         starts: Sequence[cst.BaseSmallStatement],
         feeders: Sequence[cst.BaseSmallStatement],
-    ) -> None:
-        """Also remove ``uvicorn.Config``/``uvicorn.Server`` objects used by nothing else."""
+    ) -> list[cst.BaseSmallStatement]:
+        """Also remove ``uvicorn.Config``/``uvicorn.Server`` objects used by nothing else;
+        returns every statement to remove."""
         uses = NameUses.of(node)
         doomed = list(starts)
         changed = True
@@ -214,6 +220,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
                     doomed.append(stmt)
                     self._doomed.add(id(stmt))
                     changed = True
+        return doomed
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -229,14 +236,25 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
         doomed = [id(s) in self._doomed for s in original.body]
         if not any(doomed):
             return updated
-        for stmt, gone in zip(original.body, doomed, strict=True):
-            if gone:
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
         result = edits.without_small_statements(updated, lambda i: doomed[i])
         if result is None:
-            self._drop_lines.add(id(updated))
+            self._drop_lines[id(updated)] = updated
             return updated
         assert isinstance(result, type(updated))
+        return result
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        dropped = self._freed.aliases.get(id(original_node))
+        result = without_aliases(updated_node, dropped) if dropped else updated_node
+        assert isinstance(result, cst.Import)
+        return result
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        dropped = self._freed.aliases.get(id(original_node))
+        result = without_aliases(updated_node, dropped) if dropped else updated_node
+        assert isinstance(result, cst.ImportFrom)
         return result
 
     def _dropped(self, stmt: cst.BaseStatement) -> bool:

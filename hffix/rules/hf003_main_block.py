@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider, ScopeProvider
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.imports import freed_imports, without_aliases
 from hffix.python.names import NameUses, assigned_names, small_statements
 from hffix.python.servers import (
     COROUTINE_RUNNERS,
@@ -150,7 +151,7 @@ class _Block:
 
 
 class _MainBlocks(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ScopeProvider)
 
     def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
         super().__init__(context)
@@ -270,34 +271,67 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         servers = server_variables(original_node, self._names)
         uses = NameUses.of(original_node)
         app_name = self._app_name(original_node)
-        new_body: list[cst.BaseStatement] = []
-        footer: list[cst.EmptyLine] = []
-        for original, updated in zip(original_node.body, updated_node.body, strict=True):
-            if not is_main_guard(original):
-                new_body.extend(self._flush(footer, [updated]))
-                footer = []
+        replacements: dict[int, list[cst.BaseStatement]] = {}
+        removed: list[cst.CSTNode] = []
+        for index, original in enumerate(original_node.body):
+            if not isinstance(original, cst.If) or not is_main_guard(original):
                 continue
-            assert isinstance(original, cst.If)
             line = self.get_metadata(PositionProvider, original).start.line
-            replacement, trailing = self._fix_block(
-                original, line, is_entry, servers, uses, app_name
-            )
-            if replacement is None:
-                new_body.append(updated)
-                continue
-            new_body.extend(self._flush(footer, replacement))
-            footer = trailing
-        footer = edits.strip_trailing_blank_lines(footer)
-        return updated_node.with_changes(body=new_body, footer=[*footer, *updated_node.footer])
+            replacement, gone = self._fix_block(original, line, is_entry, servers, uses, app_name)
+            if replacement is not None:
+                replacements[index] = replacement
+                removed.extend(gone)
+        if not replacements:
+            return updated_node
+        freed = freed_imports(self, original_node, removed)
+        freed_ids = {id(s) for s in freed.statements}
+        statements: list[cst.BaseStatement] = []
+        doomed: dict[int, cst.BaseStatement] = {}  # values keep the nodes (and ids) alive
+        for index, (original, updated) in enumerate(
+            zip(original_node.body, updated_node.body, strict=True)
+        ):
+            if index in replacements:
+                new = replacements[index] or [updated]
+                if not replacements[index]:
+                    doomed[id(updated)] = updated
+                statements.extend(new)
+            elif isinstance(original, cst.SimpleStatementLine) and isinstance(
+                updated, cst.SimpleStatementLine
+            ):
+                line_kept = self._without_freed(original, updated, freed_ids, freed.aliases)
+                if line_kept is None:
+                    doomed[id(updated)] = updated
+                    statements.append(updated)
+                else:
+                    statements.append(line_kept)
+            else:
+                statements.append(updated)
+        body, footer = edits.remove_statements(statements, lambda s: id(s) in doomed)
+        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
 
     @staticmethod
-    def _flush(
-        pending: list[cst.EmptyLine], stmts: Sequence[cst.BaseStatement]
-    ) -> Iterator[cst.BaseStatement]:
-        for index, stmt in enumerate(stmts):
-            if index == 0 and pending:
-                stmt = stmt.with_changes(leading_lines=[*pending, *edits.leading_lines(stmt)])
-            yield stmt
+    def _without_freed(
+        original: cst.SimpleStatementLine,
+        updated: cst.SimpleStatementLine,
+        freed_ids: set[int],
+        aliases: dict[int, set[str]],
+    ) -> cst.SimpleStatementLine | None:
+        """A module-level line minus the imports the removal left unused."""
+        smalls: list[cst.BaseSmallStatement] = []
+        for old, new in zip(original.body, updated.body, strict=True):
+            if id(old) in freed_ids:
+                continue
+            if isinstance(new, (cst.Import, cst.ImportFrom)) and id(old) in aliases:
+                new = without_aliases(new, aliases[id(old)])
+            smalls.append(new)
+        if not smalls:
+            return None
+        if len(smalls) == len(updated.body) and all(
+            a is b for a, b in zip(smalls, updated.body, strict=True)
+        ):
+            return updated
+        smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(body=smalls)
 
     def _defines_app(self, module: cst.Module) -> bool:
         for assign in m.findall(module, m.Assign(value=m.Call()) | m.AnnAssign(value=m.Call())):
@@ -314,8 +348,8 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         servers: frozenset[str],
         uses: NameUses,
         app_name: str | None,
-    ) -> tuple[list[cst.BaseStatement] | None, list[cst.EmptyLine]]:
-        """(statements replacing the block or None to keep it, lines for the footer)."""
+    ) -> tuple[list[cst.BaseStatement] | None, list[cst.CSTNode]]:
+        """(statements replacing the block, [] to delete it, None to keep it; removed nodes)."""
         block = self._split(guard, uses, servers)
         if not (is_entry or block.starts_server):
             return None, []
@@ -326,14 +360,12 @@ class _MainBlocks(VisitorBasedCodemodCommand):
                 line, f"{MainBlock.MESSAGE}; it has an `else:` branch, fix by hand", Status.MANUAL
             )
             return None, []
-        for stmt in block.plumbing:
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
         detached, _ = edits.split_leading_lines(guard.leading_lines)
         if not block.work:
             self._issue(
                 line, f"{MainBlock.MESSAGE}; it only started a server: removed", Status.FIXED
             )
-            return [], detached
+            return [], [guard]
         work_names = ", ".join(self._describe(s) for s in block.work)
         movable = block.movable and app_name is not None
         why = block.why_not_movable or "no module-level `app` to attach it to"
@@ -344,7 +376,7 @@ class _MainBlocks(VisitorBasedCodemodCommand):
                 Status.FIXED,
             )
             assert app_name is not None
-            return self._lifespan(guard, block.work, detached, app_name), []
+            return self._lifespan(guard, block.work, detached, app_name), list(block.plumbing)
         if movable:
             message = (
                 f"{MainBlock.MESSAGE}; it still runs {work_names}, which the Space never runs "
@@ -362,7 +394,7 @@ class _MainBlocks(VisitorBasedCodemodCommand):
             return None, []
         self._issue(line, message, status, edited=True)
         trimmed = edits.remove_from_block(guard.body, lambda s: any(s is p for p in block.plumbing))
-        return [guard.with_changes(body=trimmed)], []
+        return [guard.with_changes(body=trimmed)], list(block.plumbing)
 
     def _issue(self, line: int, message: str, status: Status, *, edited: bool = False) -> None:
         self.issues.append(_Issue(line, message, status, edited))

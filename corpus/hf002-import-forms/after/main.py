@@ -1,0 +1,8 @@
+"""Todo API."""
+
+from fastapi import FastAPI
+
+from routes import router
+
+app = FastAPI(title="Todo API")
+app.include_router(router)

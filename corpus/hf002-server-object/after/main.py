@@ -1,0 +1,3 @@
+from app.api import app
+
+__all__ = ["app"]

@@ -1,0 +1,93 @@
+"""Imports that a removal leaves unused.
+
+libcst's ``RemoveImportsVisitor`` drops the blank lines above an import it removes, which
+merges import groups; rules here remove import statements themselves (through
+:func:`hffix.python.edits.remove_statements`, which keeps detached lines) and use this
+module only to decide *what* becomes unused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+from libcst import MetadataDependent
+from libcst.metadata import CodeRange, PositionProvider, ScopeProvider
+
+ImportStatement = cst.Import | cst.ImportFrom
+
+
+@dataclass
+class FreedImports:
+    """Import statements to delete whole, and single aliases to drop from the others."""
+
+    statements: list[cst.BaseSmallStatement] = field(default_factory=list)
+    # id(statement) -> bound names to drop; the statements stay alive in the module.
+    aliases: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _bound_name(alias: cst.ImportAlias) -> str:
+    return alias.evaluated_alias or alias.evaluated_name
+
+
+def _position(owner: MetadataDependent, node: cst.CSTNode) -> CodeRange:
+    position: CodeRange = owner.get_metadata(PositionProvider, node)
+    return position
+
+
+def _within(inner: CodeRange, outer: CodeRange) -> bool:
+    return (outer.start.line, outer.start.column) <= (inner.start.line, inner.start.column) and (
+        inner.end.line,
+        inner.end.column,
+    ) <= (outer.end.line, outer.end.column)
+
+
+def freed_imports(
+    owner: MetadataDependent, module: cst.Module, removed: Sequence[cst.CSTNode]
+) -> FreedImports:
+    """Imports whose every use sits inside ``removed`` (imports that were already unused, or
+    are used only by ``__all__``, are left alone). ``owner`` must depend on ScopeProvider and
+    PositionProvider."""
+    ranges = [_position(owner, node) for node in removed]
+
+    def inside(node: cst.CSTNode) -> bool:
+        position = _position(owner, node)
+        return any(_within(position, outer) for outer in ranges)
+
+    freed = FreedImports()
+    for statement in m.findall(module, m.Import() | m.ImportFrom()):
+        assert isinstance(statement, (cst.Import, cst.ImportFrom))
+        if isinstance(statement.names, cst.ImportStar) or inside(statement):
+            continue
+        scope = owner.get_metadata(ScopeProvider, statement, None)
+        if scope is None:
+            continue
+        dropped: set[str] = set()
+        for alias in statement.names:
+            name = _bound_name(alias)
+            references = [
+                reference
+                for assignment in scope.assignments[name]
+                if getattr(assignment, "node", None) is statement
+                for reference in assignment.references
+            ]
+            if references and all(inside(reference.node) for reference in references):
+                dropped.add(name)
+        if len(dropped) == len(statement.names):
+            freed.statements.append(statement)
+        elif dropped:
+            freed.aliases[id(statement)] = dropped
+    return freed
+
+
+def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStatement:
+    """``statement`` minus the aliases binding ``dropped`` names (never all of them)."""
+    if isinstance(statement.names, cst.ImportStar):
+        return statement
+    kept = [alias for alias in statement.names if _bound_name(alias) not in dropped]
+    if not kept or len(kept) == len(statement.names):
+        return statement
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return statement.with_changes(names=kept)
