@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Session:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
-            self.diagnose(path, f"cannot parse, skipped: line {exc.raw_line}: {exc.message}")
+            self.diagnose(path, f"cannot parse, skipped: {_syntax_error(text, exc)}")
             module = None
         except RecursionError:
             self.diagnose(path, "cannot parse, skipped: nesting too deep")
@@ -56,6 +57,18 @@ class Session:
         text = module.code
         self.workspace.write(path, text)
         self._parsed[path] = (self.workspace.text(path), module)
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
+    """One line naming where and why ``text`` does not parse; Python's own words if it has some."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = exc.message.split(": expected one of")[0]
+    return f"line {exc.raw_line}: {reason}"
 
 
 @dataclass

@@ -158,6 +158,7 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
+        self._unused_runners: list[cst.CSTNode] = []  # `asyncio.run` turned into `await`
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return qualified_names(self, node)
@@ -376,7 +377,8 @@ class _MainBlocks(VisitorBasedCodemodCommand):
                 Status.FIXED,
             )
             assert app_name is not None
-            return self._lifespan(guard, block.work, detached, app_name), list(block.plumbing)
+            lifespan = self._lifespan(guard, block.work, detached, app_name)
+            return lifespan, [*block.plumbing, *self._unused_runners]
         if movable:
             message = (
                 f"{MainBlock.MESSAGE}; it still runs {work_names}, which the Space never runs "
@@ -416,21 +418,28 @@ class _MainBlocks(VisitorBasedCodemodCommand):
     ) -> list[cst.BaseStatement]:
         AddImportsVisitor.add_needed_import(self.context, "contextlib", "asynccontextmanager")
         template = cst.parse_module(
-            LIFESPAN_TEMPLATE.format(app=app_name), config=self._tree.config_for_parsing
+            LIFESPAN_TEMPLATE.format(app=app_name).replace("\n", self._tree.default_newline),
+            config=self._tree.config_for_parsing,
         )
         statements = list(template.body)
         func = statements[1]
         assert isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock)
-        moved = [self._awaited(stmt) for stmt in work]
+        moved = []
+        for stmt in work:
+            awaited, runner = self._awaited(stmt)
+            moved.append(awaited)
+            if runner is not None:
+                self._unused_runners.append(runner)
         func = func.with_changes(body=func.body.with_changes(body=[*moved, *func.body.body[1:]]))
         comment = cst.EmptyLine(comment=cst.Comment(LIFESPAN_COMMENT))
         first = statements[0].with_changes(leading_lines=[*detached, comment])
         return [first, func, statements[2]]
 
-    def _awaited(self, stmt: cst.BaseStatement) -> cst.BaseStatement:
-        """``asyncio.run(x())`` as a statement becomes ``await x()`` inside the lifespan."""
+    def _awaited(self, stmt: cst.BaseStatement) -> tuple[cst.BaseStatement, cst.CSTNode | None]:
+        """``asyncio.run(x())`` as a statement becomes ``await x()`` inside the lifespan;
+        returns the new statement and the runner expression it no longer uses."""
         if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
-            return stmt
+            return stmt, None
         small = stmt.body[0]
         if (
             isinstance(small, cst.Expr)
@@ -439,8 +448,8 @@ class _MainBlocks(VisitorBasedCodemodCommand):
             and qualified(self._names, small.value.func, COROUTINE_RUNNERS)
         ):
             awaited = cst.Await(expression=small.value.args[0].value)
-            return stmt.with_changes(body=[small.with_changes(value=awaited)])
-        return stmt
+            return stmt.with_changes(body=[small.with_changes(value=awaited)]), small.value.func
+        return stmt, None
 
 
 def _imports_server_module(small: cst.Import | cst.ImportFrom) -> bool:

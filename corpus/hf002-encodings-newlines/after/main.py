@@ -1,0 +1,4 @@
+﻿from fastapi import FastAPI
+
+# API für Café-Bestellungen
+app = FastAPI()

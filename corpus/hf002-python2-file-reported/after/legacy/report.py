@@ -1,0 +1,5 @@
+import uvicorn
+
+def main():
+    print "starting legacy report server"
+    uvicorn.run("legacy:app")

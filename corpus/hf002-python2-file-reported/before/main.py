@@ -1,0 +1,5 @@
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+uvicorn.run(app)

@@ -1,0 +1,5 @@
+CACHE: dict[str, str] = {}
+
+
+def warm_cache() -> None:
+    CACHE['ready'] = 'yes'

@@ -1,0 +1,1 @@
+from backend.server import api as app

@@ -1,0 +1,23 @@
+import logging
+
+import uvicorn
+from fastapi import FastAPI
+from sqlmodel import SQLModel, create_engine
+
+engine = create_engine("sqlite:///./app.db")
+app = FastAPI()
+
+
+def create_db_and_tables() -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+@app.get("/items")
+def items() -> list[str]:
+    return []
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    create_db_and_tables()
+    uvicorn.run(app, host="127.0.0.1", port=8000)
