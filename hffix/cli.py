@@ -10,7 +10,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from hffix import api
@@ -37,6 +36,10 @@ missing path, unreadable configuration or internal error.
 """
 
 
+class UsageProblem(Exception):
+    """A command line that cannot be run as given (exit status 2)."""
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -61,7 +64,7 @@ def _explain(code: str) -> int:
     rule = get_rule(code)
     if rule is None:
         known = ", ".join(r.code for r in ALL_RULES)
-        raise click.UsageError(f"unknown rule {code!r} (known: {known})")
+        raise UsageProblem(f"unknown rule {code!r} (known: {known})")
     print(f"# {rule.code} ({rule.name})\n")
     print(f"Enforces {rule.spec}. Fix: {rule.fix_safety.value}.\n")
     print(rule.documentation())
@@ -149,11 +152,11 @@ def run(
     ] = False,
 ) -> None:
     if explain:
-        raise click.exceptions.Exit(_explain(explain))
+        raise typer.Exit(_explain(explain))
     if list_rules:
-        raise click.exceptions.Exit(_list_rules())
+        raise typer.Exit(_list_rules())
     if sum((write, dry_run, check)) > 1:
-        raise click.UsageError("choose one of --write, --dry-run and --check")
+        raise UsageProblem("choose one of --write, --dry-run and --check")
     mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DRY_RUN
     roots = paths or [Path(".")]
     results = [
@@ -179,24 +182,34 @@ def run(
                 sys.stdout.buffer.write(_patch_for(result, prefix))
             sys.stdout.buffer.flush()
         reporter(results, context, sys.stderr)
-    raise click.exceptions.Exit(_exit_code(results, mode))
+    raise typer.Exit(_exit_code(results, mode))
+
+
+def _usage_error(message: str) -> int:
+    print(f"hffix: error: {message} (see hffix --help)", file=sys.stderr)
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hffix`` script; returns the exit status."""
     command = typer.main.get_command(app)
     args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["verify"]:
+        from hffix.verify.cli import main as verify_main
+
+        return verify_main(args[1:])
     try:
         status = command.main(args=args, prog_name="hffix", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.UsageError as exc:
-        print(f"hffix: error: {exc.format_message()} (see hffix --help)", file=sys.stderr)
-        return 2
-    except click.exceptions.Abort:
+    except UsageProblem as exc:
+        return _usage_error(str(exc))
+    except typer.Abort:
         print("hffix: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        # The argument parser's own errors carry an exit code and a message.
+        format_message = getattr(exc, "format_message", None)
+        if callable(format_message) and getattr(exc, "exit_code", None) == 2:
+            return _usage_error(str(format_message()))
         print(f"hffix: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         if "--verbose" in args or "-v" in args:
             raise

@@ -33,8 +33,8 @@ class ConfigError(Exception):
     """The repository's configuration cannot be used; the message is one line."""
 
 
-def _gitwildmatch(patterns: Iterable[str]) -> pathspec.PathSpec[Any]:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+def _gitwildmatch(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 @dataclass(frozen=True)

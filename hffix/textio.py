@@ -80,6 +80,8 @@ def decode(raw: bytes, *, python: bool) -> tuple[str, TextFormat]:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         except SyntaxError as exc:
+            if "invalid or missing encoding declaration" in str(exc):
+                raise DecodeError("not valid utf-8 and no coding declaration") from None
             raise DecodeError(str(exc)) from None
         encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     try:

@@ -1,0 +1,210 @@
+"""The command-line contract: modes, exit codes, output streams and formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hffix.cli import main
+from hffix.rules import ALL_RULES
+
+SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
+CLEAN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(["--no-color", "--select", "HF002,HF003", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_dry_run_is_the_default_and_writes_nothing(
+    run: Run, make_repo: Callable[..., Path]
+) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, out, err = run(str(repo))
+    assert code == 1
+    assert out.startswith("diff --git a/main.py b/main.py\n")
+    assert "-uvicorn.run(app)" in out
+    assert "HF002" in err and "Would change 1 file" in err
+    assert (repo / "main.py").read_text() == SERVER
+
+
+def test_write_then_compliant(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, out, err = run("--write", str(repo))
+    assert (code, out) == (0, "")
+    assert "Changed 1 file" in err
+    assert (repo / "main.py").read_text() == CLEAN
+    code, out, err = run(str(repo))
+    assert (code, out) == (0, "")
+    assert "All checks passed." in err
+
+
+def test_check_prints_findings_on_stdout(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, out, _ = run("--check", str(repo))
+    assert code == 1
+    assert f"{repo}/main.py:5:1: HF002 [*] `uvicorn.run()` starts its own server" in out
+    assert "diff --git" not in out
+
+
+def test_write_exits_1_when_findings_remain(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo(
+        {"main.py": CLEAN + "\n\ndef f():\n    return uvicorn.run(app)\n\n\nimport uvicorn\n"}
+    )
+    code, _, err = run("--write", str(repo))
+    assert code == 1
+    assert "[manual]" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--write", "--check"], "choose one of"),
+        (["--format", "xml"], "xml"),
+        (["--no-such-flag"], "No such option"),
+        (["--explain", "HF999"], "unknown rule"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and err.startswith("hffix: error:")
+
+
+def test_missing_path_and_file_path_exit_2(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, _, err = run(str(repo / "nope"))
+    assert code == 2 and "no such file or folder" in err
+    code, _, err = run(str(repo / "main.py"))
+    assert code == 2 and "not a folder" in err
+
+
+def test_broken_pyproject_is_reported_not_a_crash(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": SERVER, "pyproject.toml": "[tool.hffix\nselect = 1\n"})
+    code, out, err = run("--write", str(repo))
+    assert (code, out) == (2, "")
+    assert "pyproject.toml: invalid TOML" in err
+    assert "Traceback" not in err
+    assert (repo / "main.py").read_text() == SERVER
+
+
+def test_other_repositories_go_on_after_a_failure(run: Run, make_repo: Callable[..., Path]) -> None:
+    good = make_repo({"main.py": SERVER}, name="good")
+    code, _, err = run("--write", str(good.parent / "missing"), str(good))
+    assert code == 2
+    assert "missing: no such file or folder" in err
+    assert (good / "main.py").read_text() == CLEAN
+
+
+def test_several_repositories_get_prefixed_patch_paths(
+    run: Run, make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = make_repo({"main.py": SERVER}, name="one")
+    two = make_repo({"main.py": SERVER}, name="two")
+    monkeypatch.chdir(one.parent)
+    code, out, _ = run("one", "two")
+    assert code == 1
+    assert "diff --git a/one/main.py b/one/main.py" in out
+    assert "diff --git a/two/main.py b/two/main.py" in out
+    subprocess.run(["git", "apply", "-"], input=out.encode(), cwd=one.parent, check=True)
+    assert (one / "main.py").read_text() == CLEAN and (two / "main.py").read_text() == CLEAN
+
+
+def test_select_ignore_and_config(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, out, _ = run("--ignore", "HF002", str(repo))
+    assert (code, out) == (0, "")
+    repo2 = make_repo(
+        {"main.py": SERVER, "pyproject.toml": '[tool.hffix]\nignore = ["HF002"]\n'}, "r2"
+    )
+    code, out, _ = run(str(repo2))
+    assert (code, out) == (0, "")
+    repo3 = make_repo(
+        {
+            "main.py": SERVER,
+            "pyproject.toml": '[tool.hffix.per-file-ignores]\n"main.py" = ["HF002"]\n',
+        },
+        "r3",
+    )
+    code, out, _ = run(str(repo3))
+    assert (code, out) == (0, "")
+
+
+def test_suppression_comment(run: Run, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo(
+        {"main.py": SERVER.replace("uvicorn.run(app)", "uvicorn.run(app)  # hffix: ignore")}
+    )
+    assert run(str(repo))[0] == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_machine_formats(run: Run, make_repo: Callable[..., Path], fmt: str) -> None:
+    repo = make_repo({"main.py": SERVER})
+    code, out, _ = run("--format", fmt, str(repo))
+    assert code == 1
+    if fmt == "json":
+        data = json.loads(out)
+        finding = data["repositories"][0]["findings"][0]
+        assert finding["code"] == "HF002" and finding["line"] == 5
+        assert data["repositories"][0]["status"] == "fixed"
+    elif fmt == "sarif":
+        data = json.loads(out)
+        assert data["version"] == "2.1.0"
+        result = data["runs"][0]["results"][0]
+        assert result["ruleId"] == "HF002"
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    else:
+        assert out.startswith(f"::notice file={repo}/main.py,line=5,col=1,title=HF002::")
+    assert "diff --git" not in out
+
+
+def test_explain_and_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--explain", "hf002"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("## What it does", "## Why it matters", "## Example", "## Fix safety"):
+        assert heading in out
+    assert main(["--list-rules"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()] == [r.code for r in ALL_RULES]
+
+
+def test_console_script_and_module_entry_points(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"main.py": CLEAN})
+    for command in (
+        [sys.executable, "-m", "hffix", "--select", "HF002", str(repo)],
+        [str(Path(sys.executable).parent / "hffix"), "--help"],
+    ):
+        proc = subprocess.run(command, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_internal_error_is_one_line_unless_verbose(
+    run: Run, make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hffix.rules.hf002_server_start import ServerStartCall
+
+    def boom(self: object, ctx: object) -> None:
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(ServerStartCall, "run", boom)
+    repo = make_repo({"main.py": SERVER})
+    code, _, err = run(str(repo))
+    assert code == 2
+    assert "internal error: RuntimeError: rule exploded" in err and "Traceback" not in err
+    code, _, err = run("--verbose", str(repo))
+    assert "Traceback" in err
