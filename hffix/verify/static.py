@@ -1,0 +1,197 @@
+"""What can be read from the repository's files without running them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Root files that make Spaces build a container instead of the Python SDK (SP-HF-02).
+_DOCKERFILE = re.compile(r"^(dockerfile(\..+)?|.+\.dockerfile)$", re.IGNORECASE)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S
+)
+_PORT_FLAG = re.compile(
+    r"\b(?:uvicorn|gunicorn|hypercorn|fastapi\s+(?:run|dev))\b[^\n]*?"
+    r"(?:--port[= ]\s*\d+|\s-p\s*\d+|(?:-b|--bind)[= ]\s*\S*:\d+)"
+)
+_PORT_LITERAL = re.compile(r"\bport\s*=\s*(?!5432\b|3306\b|6379\b|27017\b)\d{2,5}\b", re.IGNORECASE)
+_SHELL_FILES = ("Procfile", "start.sh", "run.sh", "entrypoint.sh", "Makefile", "startup.sh")
+
+
+@dataclass(frozen=True)
+class AppBinding:
+    """Whether ``main.py`` binds the module-level name ``app``, as far as the source says."""
+
+    state: str  # "yes", "no", "maybe" (a star import could bind it), "unreadable"
+    line: int = 0
+    detail: str = ""
+
+
+class _Bindings(ast.NodeVisitor):
+    """Module-level bindings of one name (not inside functions, classes or lambdas)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.line = 0
+        self.star: list[str] = []
+
+    def _bind(self, node: ast.AST) -> None:
+        if not self.line:
+            self.line = getattr(node, "lineno", 0) or 1
+
+    def _targets(self, target: ast.AST, node: ast.AST) -> None:
+        if isinstance(target, ast.Name) and target.id == self.name:
+            self._bind(node)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._targets(element, node)
+        elif isinstance(target, ast.Starred):
+            self._targets(target.value, node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._targets(target, node)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._targets(node.target, node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._targets(node.target, node)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._targets(node.target, node)
+        self.generic_visit(node)
+
+    def visit_With(self, node: ast.With) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._targets(item.optional_vars, node)
+        self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if (alias.asname or alias.name.split(".")[0]) == self.name:
+                self._bind(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            if alias.name == "*":
+                self.star.append("." * node.level + (node.module or ""))
+            elif (alias.asname or alias.name) == self.name:
+                self._bind(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.name == self.name:
+            self._bind(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        if node.name == self.name:
+            self._bind(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if node.name == self.name:
+            self._bind(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        return
+
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        return
+
+    def visit_SetComp(self, node: ast.SetComp) -> None:
+        return
+
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        return
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        return
+
+
+def app_binding(root: Path, module: str = "main.py", name: str = "app") -> AppBinding:
+    path = root / module
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return AppBinding("no", detail=f"no {module} at the repository root")
+    try:
+        tree = ast.parse(source, filename=module)
+    except SyntaxError as exc:
+        return AppBinding(
+            "unreadable", exc.lineno or 0, f"{module}:{exc.lineno}: SyntaxError: {exc.msg}"
+        )
+    except ValueError as exc:  # null bytes
+        return AppBinding("unreadable", 0, f"{module}: {exc}")
+    visitor = _Bindings(name)
+    visitor.visit(tree)
+    if visitor.line:
+        return AppBinding("yes", visitor.line, f"{module}:{visitor.line}")
+    if visitor.star:
+        return AppBinding("maybe", 0, f"may come from `from {visitor.star[0]} import *`")
+    return AppBinding("no", detail=f"{module} binds no module-level name `{name}`")
+
+
+def dockerfiles(root: Path) -> list[str]:
+    """Dockerfiles at the repository root, any case (``Dockerfile``, ``Dockerfile.dev``...)."""
+    try:
+        names = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    except OSError:
+        return []
+    return [name for name in names if _DOCKERFILE.match(name)]
+
+
+def front_matter(root: Path) -> dict[str, str] | None:
+    """Top-level ``key: value`` pairs of README.md's YAML front matter (None when absent)."""
+    try:
+        text = (root / "README.md").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    values: dict[str, str] = {}
+    for line in match.group("body").splitlines():
+        if not line or line[0] in " \t#-":
+            continue
+        key, sep, value = line.partition(":")
+        if sep:
+            values[key.strip()] = value.split(" #")[0].strip().strip("'\"")
+    return values
+
+
+def hardcoded_ports(root: Path, limit: int = 200) -> list[str]:
+    """A rough look for hardcoded ports, used only while rule HF004 is not available.
+
+    Command lines with ``--port N`` / ``-p N`` / ``--bind host:N`` in start files, and
+    ``port=N`` in the root Python files.
+    """
+    hits: list[str] = []
+    candidates = [root / name for name in _SHELL_FILES]
+    candidates += sorted(root.glob("*.sh"))
+    candidates += sorted(root.glob("*.py"))
+    seen: set[Path] = set()
+    for path in candidates:
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        pattern = _PORT_LITERAL if path.suffix == ".py" else _PORT_FLAG
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            if pattern.search(line):
+                hits.append(f"{path.name}:{number}: {line.strip()[:100]}")
+                if len(hits) >= limit:
+                    return hits
+    return hits
