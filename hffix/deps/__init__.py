@@ -1,0 +1,1 @@
+"""Dependency knowledge: Python 3.10's standard library, import -> distribution, manifests."""

@@ -1,0 +1,237 @@
+"""The repository's own modules, the imports its code makes, and which files the app runs.
+
+:func:`first_party_names` answers "is this import the repository's own code?" (top-level
+modules and packages beside each import root). :func:`imports_of` lists the imports of one
+source file with what guards them (``if TYPE_CHECKING:``, ``try: ... except ImportError:``).
+:func:`runtime_files` is the set of Python files a started app can import: the files
+reachable from the entry modules through first-party imports, plus every other file of the
+packages reached (routers loaded by name), without tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import cast
+
+from hffix.repository.workspace import Unreadable, Workspace, is_python_path
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<names>[\w., \t]+))",
+    re.MULTILINE,
+)
+_OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_TEST_PARTS = frozenset({"tests", "test", "testing"})
+
+
+@dataclass(frozen=True)
+class ImportUse:
+    """One imported module: ``module`` is absolute and dotted (``from a import b`` -> ``a``)."""
+
+    module: str
+    line: int
+    names: tuple[str, ...] = ()  # names taken by ``from module import ...``
+    level: int = 0  # dots of a relative import; ``module`` is then relative
+    optional: bool = False  # inside ``try:`` with an ImportError handler
+    type_checking: bool = False  # under ``if TYPE_CHECKING:``
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in _TEST_PARTS for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def first_party_names(workspace: Workspace, roots: Iterable[str] = ("",)) -> set[str]:
+    """Names importable as top-level modules from each root folder of the repository.
+
+    ``x.py`` and ``x/`` holding Python files (packages and namespace packages) count, as
+    do those of a ``src/`` layout. Reusable by any rule that must tell the repository's own
+    imports from third-party ones.
+    """
+    folders = {r.strip("/") for r in roots} | {"src"}
+    names: set[str] = set()
+    for path in workspace.paths():
+        if not is_python_path(path):
+            continue
+        for root in folders:
+            prefix = f"{root}/" if root else ""
+            if not path.startswith(prefix):
+                continue
+            first = path[len(prefix) :].split("/")[0]
+            stem = first[:-3] if first.endswith(".py") else first
+            if stem.endswith(".pyi"):
+                stem = stem[:-4]
+            if _IDENTIFIER.match(stem):
+                names.add(stem)
+    return names
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for t in types:
+            name = t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")
+            if name in _OPTIONAL_ERRORS:
+                return True
+    return False
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.uses: list[ImportUse] = []
+        self._optional = 0
+        self._type_checking = 0
+
+    def _add(self, module: str, line: int, names: tuple[str, ...] = (), level: int = 0) -> None:
+        self.uses.append(
+            ImportUse(module, line, names, level, self._optional > 0, self._type_checking > 0)
+        )
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._add(alias.name, node.lineno)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        names = tuple(alias.name for alias in node.names)
+        self._add(node.module or "", node.lineno, names, node.level)
+
+    def visit_If(self, node: ast.If) -> None:
+        if _is_type_checking(node.test):
+            self._type_checking += 1
+            for stmt in node.body:
+                self.visit(stmt)
+            self._type_checking -= 1
+            for stmt in node.orelse:
+                self.visit(stmt)
+            return
+        self.generic_visit(node)
+
+    def _visit_try(self, node: ast.Try) -> None:
+        optional = _catches_import_error(node.handlers)
+        self._optional += optional
+        for stmt in node.body:
+            self.visit(stmt)
+        self._optional -= optional
+        for part in (node.handlers, node.orelse, node.finalbody):
+            for child in part:
+                self.visit(child)
+
+    visit_Try = _visit_try
+
+    def visit_TryStar(self, node: ast.AST) -> None:  # Python 3.11+: same fields as Try
+        self._visit_try(cast(ast.Try, node))
+
+
+def imports_of(source: str) -> list[ImportUse]:
+    """Every import in ``source``; a file this Python cannot parse is scanned line by line."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return list(_scan_lines(source))
+    collector = _Collector()
+    collector.visit(tree)
+    return collector.uses
+
+
+def _scan_lines(source: str) -> Iterator[ImportUse]:
+    for match in _IMPORT_LINE.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        if match["from"] is not None:
+            raw = match["from"]
+            level = len(raw) - len(raw.lstrip("."))
+            yield ImportUse(raw.lstrip("."), line, (), level)
+            continue
+        for part in match["names"].split(","):
+            name = part.strip().split()[0] if part.strip() else ""
+            if name:
+                yield ImportUse(name, line)
+
+
+def _module_name(path: str, root: str) -> str | None:
+    prefix = f"{root}/" if root else ""
+    if not path.startswith(prefix) or not path.endswith(".py"):
+        return None
+    parts = path[len(prefix) : -3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(_IDENTIFIER.match(p) for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def resolve_relative(path: str, root: str, use: ImportUse) -> str | None:
+    """The absolute module a relative import in ``path`` names, importing from ``root``."""
+    own = _module_name(path, root)
+    if own is None:
+        return None
+    package = own.split(".") if path.endswith("__init__.py") else own.split(".")[:-1]
+    if use.level - 1 > len(package):
+        return None
+    base = package[: len(package) - (use.level - 1)]
+    return ".".join([*base, use.module] if use.module else base) or None
+
+
+def runtime_files(workspace: Workspace, entries: Iterable[str], roots: Iterable[str]) -> list[str]:
+    """Python files the app can import when started from ``entries`` (repository paths)."""
+    root_list = sorted({r.strip("/") for r in roots}, key=len, reverse=True)
+    index: dict[str, str] = {}
+    for path in workspace.paths():
+        if is_python_path(path) and path.endswith(".py"):
+            for root in root_list:
+                name = _module_name(path, root)
+                if name is not None:
+                    index.setdefault(name, path)
+    start = [p for p in entries if workspace.exists(p)]
+    if not start:
+        return [p for p in workspace.paths() if p.endswith(".py") and not is_test_path(p)]
+    seen: set[str] = set()
+    packages: set[str] = set()  # folders of first-party packages the app imports from
+    todo = list(start)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            source = workspace.text(path)
+        except (Unreadable, KeyError):
+            continue
+        root = next((r for r in root_list if _module_name(path, r) is not None), "")
+        for use in imports_of(source):
+            module = resolve_relative(path, root, use) if use.level else use.module
+            if not module:
+                continue
+            parts = module.split(".")
+            candidates = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+            candidates += [f"{module}.{name}" for name in use.names]
+            for candidate in candidates:
+                target = index.get(candidate)
+                if target is not None and target not in seen:
+                    todo.append(target)
+                if target is not None and ("." in candidate or target.endswith("__init__.py")):
+                    top = candidate.split(".")[0]
+                    owner = next((r for r in root_list if _module_name(target, r)), "")
+                    packages.add(posixpath.join(owner, top))
+    for folder in packages:
+        for path in workspace.paths():
+            if path.startswith(f"{folder}/") and path.endswith(".py") and not is_test_path(path):
+                seen.add(path)
+    return sorted(seen)

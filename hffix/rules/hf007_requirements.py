@@ -1,0 +1,521 @@
+"""HF007: a root ``requirements.txt`` that installs everything the app imports."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from packaging.markers import Marker
+from packaging.specifiers import SpecifierSet
+
+from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
+from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
+from hffix.findings import FixSafety, Status
+from hffix.requirements import (
+    LineKind,
+    RequirementLine,
+    canonical_name,
+    merge_requirements,
+    parse_requirements,
+)
+from hffix.rules.base import Example, Rule, RuleContext
+from hffix.textio import TextFormat
+
+ROOT_FILE = "requirements.txt"
+SPEC_MINIMUM = ("fastapi", "uvicorn", "pydantic", "sqlmodel", "python-dotenv")
+_PY310 = {"python_version": "3.10", "python_full_version": "3.10.12", "extra": ""}
+_STDLIB_DISTRIBUTIONS = {canonical_name(m): m for m in STDLIB_310 if not m.startswith("_")}
+_FREEZE_MIN_LINES = 15
+_ENV_FILES = (".env.example", ".env.sample", ".env.template", ".env")
+
+
+def _marker_allows_310(line: RequirementLine) -> bool:
+    requirement = line.requirement
+    if requirement is None or requirement.marker is None:
+        return True
+    marker: Marker = requirement.marker
+    try:
+        return marker.evaluate({**_PY310})
+    except Exception:  # an undefined variable: keep the line and say it applies
+        return True
+
+
+def _commented(line: RequirementLine, why: str) -> str:
+    physical = line.text.split("\n")
+    physical[0] = f"# {physical[0]}  # hffix: {why}"
+    return "\n".join([physical[0], *(f"# {p}" for p in physical[1:])])
+
+
+@dataclass
+class _Declared:
+    names: set[str] = field(default_factory=set)  # listed by name
+    provided: set[str] = field(default_factory=set)  # listed, or installed by a listed extra
+    specifiers: dict[str, list[SpecifierSet]] = field(default_factory=dict)
+
+    def has(self, name: str, *, explicit: bool = False) -> bool:
+        return name in (self.names if explicit else self.provided)
+
+    def satisfies_below(self, name: str, version: str) -> bool:
+        return any(spec and version not in spec for spec in self.specifiers.get(name, []))
+
+
+class Requirements(Rule):
+    """
+    ## What it does
+    Makes the root `requirements.txt` declare what the Space must install. A missing file
+    is created; nested requirement files of the backend (`backend/requirements.txt`, with
+    their `-r` includes inlined), `pyproject.toml` (PEP 621 `dependencies`, Poetry's
+    `[tool.poetry.dependencies]` converted to PEP 440: `^1.2` -> `>=1.2,<2.0`) and
+    `Pipfile` `[packages]` are merged in; the spec's five (`fastapi`, `uvicorn`, `pydantic`,
+    `sqlmodel`, `python-dotenv`) are added when missing; every third-party import of the
+    code the app runs is declared, through a curated import -> distribution table
+    (`jwt` -> PyJWT, `cv2` -> opencv-python-headless, ...), else the installed
+    environment's metadata, else it is reported; and packages that only a feature implies
+    are added with the reason (`Form` -> python-multipart, `EmailStr` -> email-validator,
+    `postgresql+asyncpg://` -> asyncpg, passlib's bcrypt -> `bcrypt<5`). Entries that
+    cannot be right are commented out or reported: standard-library names (`typing`,
+    `asyncio`), names that are not the package the code imports (`sklearn`, `jose` for
+    python-jose), paths on another machine, and freezes of another environment.
+
+    Existing lines, pins, comments, markers and order are kept; names compare canonically
+    (`python_dotenv` = `python-dotenv`, `uvicorn[standard]` counts as `uvicorn`).
+
+    ## Why it matters
+    SP-HF-05 and FR-02: the Space installs the root `requirements.txt` and nothing else; a
+    package missing there is "Module not found" at start-up, and a line pip cannot
+    install fails the build.
+
+    ## Example
+    ```python
+    # main.py, with no requirements.txt
+    from fastapi import FastAPI, Form
+    import jwt
+    ```
+    creates `requirements.txt` with `fastapi`, `uvicorn`, `pydantic`, `sqlmodel`,
+    `python-dotenv`, `PyJWT` and `python-multipart`.
+
+    ## Fix safety
+    Safe: lines are only added or, when pip could not install them or they shadow the
+    package the code imports, commented out with the reason. A file stored as UTF-16 is
+    rewritten as UTF-8 when it changes. Replacing `jwt` by PyJWT is unsafe (the `jwt`
+    distribution has its own API) and needs `--unsafe-fixes`. Unknown imports are
+    reported, never guessed. `[tool.hffix] environment-metadata = false` stops the lookup
+    in the installed environment.
+    """
+
+    code = "HF007"
+    name = "requirements"
+    spec = "SP-HF-05"
+    MESSAGE = "requirements.txt does not declare what the Space must install"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example(
+            before={
+                "main.py": "import yaml\nfrom fastapi import FastAPI\n\napp = FastAPI()\n",
+                "requirements.txt": "fastapi==0.115.0\nuvicorn[standard]\npydantic\n"
+                "sqlmodel\npython_dotenv\nPyYAML\n",
+            }
+        ),
+    )
+    INVALID = (
+        Example(
+            before={"main.py": "from fastapi import FastAPI, Form\n\napp = FastAPI()\n"},
+            after={
+                "requirements.txt": "fastapi\nuvicorn\npydantic\nsqlmodel\npython-dotenv\n"
+                "python-multipart\n"
+            },
+            codes=("HF007",),
+        ),
+        Example(
+            before={
+                "main.py": "import dataclasses\nimport yaml\nfrom fastapi import FastAPI\n\n"
+                "app = FastAPI()\n",
+                "requirements.txt": "fastapi\nuvicorn\npydantic\nsqlmodel\n"
+                "python-dotenv\ndataclasses\n",
+            },
+            after={
+                "requirements.txt": "fastapi\nuvicorn\npydantic\nsqlmodel\n"
+                "python-dotenv\n# dataclasses  # hffix: standard library in Python 3.10"
+                "\nPyYAML\n",
+            },
+            codes=("HF007",),
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        _Run(ctx).run()
+
+
+@dataclass(frozen=True)
+class _Addition:
+    line: str
+    name: str
+    reason: str
+    where: str = ""  # "path:line" that showed the need
+
+
+class _Run:
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.ws = ctx.workspace
+        self.facts = ctx.facts
+        self.environment = ctx.config.option("environment-metadata", True) is not False
+
+    # ------------------------------------------------------------------ reading
+    def declared(self, text: str) -> _Declared:
+        result = _Declared()
+        lines = list(parse_requirements(text))
+        for line in list(lines):
+            if line.kind is LineKind.INCLUDE and line.target and "://" not in line.target:
+                lines.extend(reqfiles.flatten(self.ws, posixpath.normpath(line.target)).lines)
+        for line in lines:
+            if line.name is None or not _marker_allows_310(line):
+                continue
+            result.names.add(line.name)
+            result.provided.add(line.name)
+            if line.requirement is not None:
+                extras = frozenset(line.requirement.extras)
+                result.provided |= distributions.provided_by_extras(line.name, extras)
+                result.specifiers.setdefault(line.name, []).append(line.requirement.specifier)
+            else:
+                result.specifiers.setdefault(line.name, []).append(SpecifierSet())
+        return result
+
+    def run(self) -> None:
+        ctx = self.ctx
+        existing = reqfiles.read(self.ws, ROOT_FILE) if self.ws.exists(ROOT_FILE) else None
+        if self.ws.exists(ROOT_FILE) and existing is None:
+            ctx.diagnose(ROOT_FILE, "cannot decode; requirements not checked")
+            return
+        if existing is not None and not ctx.allows(ROOT_FILE):
+            return
+        newline = existing.fmt.newline if existing is not None else "\n"
+        text = existing.text if existing is not None else ""
+        if existing is None:
+            ctx.report(
+                ROOT_FILE,
+                "requirements.txt is missing (SP-HF-05: the Space installs only the root "
+                "requirements.txt): created",
+                status=Status.FIXED,
+            )
+
+        text = self.merge_sources(text, newline)
+        uses = self.code_imports()
+        text = self.fix_wrong_entries(text, newline, uses)
+        additions = self.additions(text, uses)
+        if additions:
+            text = merge_requirements(text, "\n".join(a.line for a in additions), newline)
+        final_lines = {line.name: line.line for line in parse_requirements(text) if line.name}
+        for addition in additions:
+            where = f" ({addition.where})" if addition.where else ""
+            ctx.report(
+                ROOT_FILE,
+                f"added `{addition.line}`: {addition.reason}{where}",
+                status=Status.FIXED,
+                line=final_lines.get(addition.name, 0),
+            )
+        self.check_freeze(text, uses)
+        self.write(existing, text)
+
+    # ------------------------------------------------------------------ sources
+    def merge_sources(self, text: str, newline: str) -> str:
+        folders = tree.backend_folders(self.ws, self.facts)
+        for folder in folders:
+            if not folder:
+                continue
+            nested = f"{folder}/requirements.txt"
+            if self.ws.exists(nested):
+                flat = reqfiles.flatten(self.ws, nested)
+                extra = "\n".join(line.text for line in flat.lines)
+                text = self._merge(text, extra, newline, nested)
+                for missing in flat.missing:
+                    self.ctx.report(
+                        nested,
+                        f"includes `{missing}`, which is not in the repository",
+                        status=Status.MANUAL,
+                    )
+        for folder in folders:
+            pyproject = posixpath.join(folder, "pyproject.toml")
+            source = self.ctx.text(pyproject) if self.ws.exists(pyproject) else None
+            if source is not None:
+                for declared in manifests.pyproject_dependencies(pyproject, source):
+                    text = self._merge_declared(text, declared, newline)
+            pipfile = posixpath.join(folder, "Pipfile")
+            source = self.ctx.text(pipfile) if self.ws.exists(pipfile) else None
+            if source is not None:
+                text = self._merge_declared(
+                    text, manifests.pipfile_packages(pipfile, source), newline
+                )
+        return text
+
+    def _merge_declared(self, text: str, declared: manifests.Declared, newline: str) -> str:
+        path = declared.source.split(" (")[0]
+        for problem in declared.problems:
+            self.ctx.report(path, f"{declared.source}: {problem}", status=Status.MANUAL)
+        return self._merge(text, "\n".join(declared.lines), newline, declared.source)
+
+    def _merge(self, text: str, extra: str, newline: str, source: str) -> str:
+        merged = merge_requirements(text, extra, newline, source=source)
+        if merged != text:
+            added = [
+                line.name or line.logical
+                for line in parse_requirements(merged[len(text) :])
+                if line.kind not in (LineKind.BLANK, LineKind.COMMENT)
+            ]
+            self.ctx.report(
+                ROOT_FILE,
+                f"merged {len(added)} line(s) from {source}: {', '.join(added)}",
+                status=Status.FIXED,
+            )
+        return merged
+
+    # ------------------------------------------------------------------ code
+    def code_imports(self) -> dict[str, tuple[str, str, int]]:
+        """Third-party top-level imports of the runtime code: module -> (module, path, line)."""
+        roots = tree.import_roots(self.ws, self.facts)
+        entries = tree.app_modules(self.ws, self.facts)
+        first_party = set(self.facts.first_party) or modules.first_party_names(self.ws, roots)
+        found: dict[str, tuple[str, str, int]] = {}
+        self.files = modules.runtime_files(self.ws, entries, roots)
+        for path in self.files:
+            source = self.ctx.text(path)
+            if source is None or self.ctx.config.ignored_in(path, Requirements.code):
+                continue
+            for use in modules.imports_of(source):
+                if use.level or use.type_checking or use.optional or not use.module:
+                    continue
+                top = use.module.split(".")[0]
+                if (
+                    is_stdlib(top)
+                    or top in first_party
+                    or top in NEWER_MODULES
+                    or top == "__future__"
+                ):
+                    continue
+                key = use.module if top in distributions.NAMESPACE_ROOTS else top
+                if top in distributions.NAMESPACE_ROOTS and len(use.module.split(".")) < 2:
+                    key = ".".join([use.module, *use.names[:1]]) if use.names else use.module
+                found.setdefault(key, (key, path, use.line))
+        return found
+
+    def _add(
+        self, line: str, name: str, reason: str, where: str = "", explicit: bool = False
+    ) -> None:
+        if name in self._planned or self._declared.has(name, explicit=explicit):
+            return
+        self._planned.add(name)
+        self._additions.append(_Addition(line, name, reason, where))
+
+    def additions(self, text: str, uses: dict[str, tuple[str, str, int]]) -> list[_Addition]:
+        self._declared = declared = self.declared(text)
+        self._planned: set[str] = set()
+        self._additions: list[_Addition] = []
+        for name in SPEC_MINIMUM:
+            self._add(name, name, "SP-HF-05 requires it in every Space", explicit=True)
+        for line, reason in self.facts.requirements.items():
+            parsed = parse_requirements(line)
+            if parsed and parsed[0].name:
+                self._add(line, parsed[0].name, reason)
+        for module, (_, path, number) in sorted(uses.items(), key=lambda kv: (kv[1][1], kv[1][2])):
+            self._import_need(module, path, number)
+        sql = any(m.split(".")[0] in {"sqlalchemy", "sqlmodel", "databases"} for m in uses) or (
+            declared.has("sqlalchemy") or declared.has("sqlmodel")
+        )
+        for path in self.files:
+            source = self.ctx.text(path)
+            if source is not None:
+                for need in implied.python_needs(path, source):
+                    self._need(need)
+        if sql:
+            for folder in tree.backend_folders(self.ws, self.facts):
+                for name in _ENV_FILES:
+                    env_path = posixpath.join(folder, name)
+                    env_text = self.ctx.text(env_path) if self.ws.exists(env_path) else None
+                    for need in implied.url_needs(env_text or "", env_path):
+                        self._need(need)
+        return self._additions
+
+    def _import_need(self, module: str, path: str, line: int) -> None:
+        resolution = distributions.resolve(module, environment=self.environment)
+        if resolution is None:
+            if self.ctx.allows(path, line):
+                self.ctx.report(
+                    path,
+                    f"`{module}` is imported but not declared in requirements.txt, and "
+                    "hffix does not know which distribution provides it: add it by hand",
+                    status=Status.MANUAL,
+                    line=line,
+                    col=1,
+                )
+            return
+        name = canonical_name(resolution.distribution)
+        if name in self.skip_imports:
+            return
+        requirement = resolution.distribution
+        if name == "python-jose":
+            requirement = "python-jose[cryptography]"
+        source = "" if resolution.source == "table" else " (from the installed environment)"
+        self._add(requirement, name, f"imported as `{module}`{source}", f"{path}:{line}")
+
+    def _need(self, need: implied.Need) -> None:
+        where = f"{need.path}:{need.line}"
+        if need.below is not None and self._declared.has(need.name, explicit=True):
+            if not self._declared.satisfies_below(need.name, need.below):
+                key = (need.name, "below")
+                if key not in self.reported:
+                    self.reported.add(key)
+                    self.ctx.report(
+                        ROOT_FILE,
+                        f"`{need.name}` is not pinned below {need.below}: {need.reason} "
+                        f"({where}); pin it as `{need.requirement}`",
+                        status=Status.MANUAL,
+                    )
+            return
+        self._add(need.requirement, need.name, need.reason, where)
+
+    # ------------------------------------------------------------------ wrong entries
+    def fix_wrong_entries(
+        self, text: str, newline: str, uses: dict[str, tuple[str, str, int]]
+    ) -> str:
+        self.skip_imports: set[str] = set()
+        self.reported: set[tuple[str, str]] = set()
+        imported = {m.split(".")[0] for m in uses}
+        out: list[str] = []
+        changed = False
+        for line in parse_requirements(text):
+            replacement = self._check_line(line, imported)
+            if replacement is not None:
+                out.append(replacement)
+                changed = True
+            else:
+                out.append(line.text)
+        if not changed:
+            return text
+        joined = newline.join(p for chunk in out for p in chunk.split("\n"))
+        return joined + newline if text.endswith(("\n", "\r")) else joined
+
+    def _check_line(self, line: RequirementLine, imported: set[str]) -> str | None:
+        ctx = self.ctx
+        at = line.line
+        logical = line.logical
+        if line.kind in (LineKind.REQUIREMENT, LineKind.OTHER, LineKind.EDITABLE) and (
+            "file:///" in logical
+            or ":\\" in logical
+            or logical.split("@")[-1].strip().startswith("/")
+        ):
+            ctx.report(
+                ROOT_FILE,
+                f"`{logical}` installs from a path on another machine; the Space cannot "
+                "install it: publish it or vendor the code",
+                status=Status.MANUAL,
+                line=at,
+            )
+            return None
+        name = line.name
+        if name is None or line.kind is not LineKind.REQUIREMENT or not _marker_allows_310(line):
+            return None
+        stdlib = _STDLIB_DISTRIBUTIONS.get(name) or distributions.STDLIB_BACKPORTS.get(name)
+        if stdlib is not None:
+            why = "standard library in Python 3.10"
+            ctx.report(
+                ROOT_FILE,
+                f"`{logical}` names the standard-library module `{stdlib}`; the PyPI "
+                "package of that name is an old backport pip may fail to install on 3.10: "
+                "commented out",
+                status=Status.FIXED,
+                line=at,
+            )
+            return _commented(line, why)
+        wrong = distributions.WRONG_DISTRIBUTIONS.get(name)
+        if wrong is None:
+            return None
+        imports_it = wrong.module.split(".")[0] in imported
+        right = wrong.right or "the right distribution"
+        if name == "jwt" and imports_it:
+            if ctx.unsafe_fixes:
+                ctx.report(
+                    ROOT_FILE,
+                    f"`{logical}`: {wrong.why}; the code imports `jwt` the way PyJWT is used: "
+                    "replaced by PyJWT",
+                    status=Status.FIXED,
+                    line=at,
+                )
+                return _commented(line, "not PyJWT")
+            self.skip_imports.add(canonical_name(right))
+            ctx.report(
+                ROOT_FILE,
+                f"`{logical}`: {wrong.why}; if the code means PyJWT, replace it "
+                "(--unsafe-fixes does)",
+                status=Status.UNSAFE_FIX,
+                line=at,
+            )
+            return None
+        if not wrong.installs or imports_it:
+            tail = f" ({right} is added for `import {wrong.module}`)" if imports_it else ""
+            ctx.report(
+                ROOT_FILE,
+                f"`{logical}`: {wrong.why}: commented out{tail}",
+                status=Status.FIXED,
+                line=at,
+            )
+            return _commented(line, f"not {right}" if wrong.right else wrong.why)
+        ctx.report(
+            ROOT_FILE,
+            f"`{logical}`: {wrong.why}; did you mean {right}?",
+            status=Status.MANUAL,
+            line=at,
+        )
+        return None
+
+    def check_freeze(self, text: str, uses: dict[str, tuple[str, str, int]]) -> None:
+        lines = [r for r in parse_requirements(text) if r.kind is LineKind.REQUIREMENT]
+        pinned = [
+            r for r in lines if r.requirement is not None and "==" in str(r.requirement.specifier)
+        ]
+        if len(lines) < _FREEZE_MIN_LINES or len(pinned) < 0.9 * len(lines):
+            return
+        original = self.ws.original_text(ROOT_FILE) if self.ws.origin(ROOT_FILE) else ""
+        before = self.declared(original) if original else _Declared()
+        lacking = []
+        for module in sorted(uses):
+            resolution = distributions.resolve(module, environment=self.environment)
+            if resolution and not before.has(canonical_name(resolution.distribution)):
+                lacking.append(module)
+        if lacking:
+            self.ctx.report(
+                ROOT_FILE,
+                f"requirements.txt looks like `pip freeze` of another environment ({len(pinned)} "
+                f"pinned packages) yet lacked what the app imports ({', '.join(lacking)}): "
+                "check the pins against the app's real needs",
+                status=Status.MANUAL,
+            )
+
+    # ------------------------------------------------------------------ writing
+    def write(self, existing: reqfiles.ReadFile | None, text: str) -> None:
+        if existing is not None and text == existing.text and existing.recovered is None:
+            return
+        if existing is None:
+            self.ws.write(ROOT_FILE, text)
+            return
+        if existing.recovered is not None:
+            self.ctx.report(
+                ROOT_FILE,
+                f"requirements.txt is {existing.recovered}, which pip cannot read: "
+                "rewritten as UTF-8",
+                status=Status.FIXED,
+            )
+            self.ws.delete(ROOT_FILE)
+            self.ws.write(ROOT_FILE, text, fmt=reqfiles.UTF8_FORMAT)
+            return
+        if not existing.is_utf8:
+            self.ctx.report(
+                ROOT_FILE,
+                f"requirements.txt was stored as {existing.fmt.encoding}"
+                f"{' with a byte-order mark' if existing.fmt.bom else ''}: rewritten as UTF-8",
+                status=Status.FIXED,
+            )
+            fmt = TextFormat("utf-8", b"", existing.fmt.newline)
+            self.ws.write(ROOT_FILE, text, fmt=fmt)
+            return
+        self.ws.write(ROOT_FILE, text)
