@@ -11,11 +11,13 @@ from hffix.config import Config
 from hffix.rules.base import Rule
 from hffix.rules.hf002_server_start import ServerStartCall
 from hffix.rules.hf003_main_block import MainBlock
+from hffix.rules.hf006_docker import Docker
 from hffix.rules.hf007_requirements import Requirements
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MainBlock,
     ServerStartCall,
+    Docker,
     Requirements,  # HF007: after HF006 and HF005 once they are registered
 )
 

@@ -1,0 +1,219 @@
+"""HF006: Dockerfiles in a Python Space, harvested for what they knew, then deleted."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from hffix.deps import dockerfile, tree
+from hffix.findings import FixSafety, Status
+from hffix.requirements import requirement_name
+from hffix.rules.base import Example, Rule, RuleContext
+
+PACKAGES_FILE = "packages.txt"
+_DOCKER_NAME = re.compile(r"^(?:dockerfile(?:\..+)?|.+\.dockerfile)$", re.IGNORECASE)
+_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-].+)?\.ya?ml$", re.IGNORECASE)
+_SECRET_NAME = re.compile(
+    r"(SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|PRIVATE|CREDENTIAL|ACCESS_KEY|_KEY$|^KEY$|"
+    r"AUTH|SALT|SIGNING)",
+    re.IGNORECASE,
+)
+_URL_CREDENTIALS = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+_BUILD_ONLY_ENV = re.compile(
+    r"^(PYTHON[A-Z_]*|PIP_[A-Z_]*|POETRY_[A-Z_]*|UV_[A-Z_]*|PIPENV_[A-Z_]*|PATH|HOME|LANG|"
+    r"LANGUAGE|LC_[A-Z_]*|DEBIAN_FRONTEND|VIRTUAL_ENV|PORT|HOST|APP_HOME|WORKDIR|TERM)$"
+)
+_PYTHON_APT = re.compile(r"^(python3?(-[\w.+-]+)?|python-is-python3|pip)$")
+_PIP_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+
+
+def _mask(value: str) -> str:
+    return f"**** ({len(value)} characters, not copied)"
+
+
+def is_secret(name: str, value: str) -> bool:
+    return bool(_SECRET_NAME.search(name) or _URL_CREDENTIALS.search(value))
+
+
+class Docker(Rule):
+    """
+    ## What it does
+    Deletes `Dockerfile` (any case: `dockerfile`, `DockerFile`), `Dockerfile.*`,
+    `*.Dockerfile` and `.dockerignore` from the repository root and the backend's folders,
+    after harvesting what they knew: `RUN pip install` packages go to requirements.txt
+    (through HF007), `apt-get install` packages to `packages.txt` (the Spaces file for
+    Debian packages), `ENV` names to the variables the Space must set (values of secrets
+    are reported masked, never copied), and the `CMD`/`ENTRYPOINT` is named in the
+    finding. Compose files (`docker-compose*.yml`, `compose*.yaml`) are reported and kept;
+    `[tool.hffix] compose = "delete"` deletes them too.
+
+    ## Why it matters
+    SP-HF-02 and SP-HF-10: the Space is a Python Space; Docker Spaces are forbidden. A
+    Dockerfile left in the repository contradicts the SDK setting, and what it installed
+    or set is silently lost when the Space does not run it.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.10-slim
+    RUN apt-get update && apt-get install -y ffmpeg
+    RUN pip install --no-cache-dir fastapi uvicorn
+    ENV OPENAI_API_KEY=sk-...
+    CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "7860"]
+    ```
+    The Dockerfile is deleted; `ffmpeg` goes to `packages.txt`, `fastapi` and `uvicorn` to
+    requirements.txt, and `OPENAI_API_KEY` is reported as a secret to set in the Space.
+
+    ## Fix safety
+    Safe for a Python Space: the Space never runs the file. Everything it installed is
+    carried over; values of `ENV` are reported (secrets masked), as the Space settings are
+    where they belong.
+    """
+
+    code = "HF006"
+    name = "dockerfile"
+    spec = "SP-HF-02"
+    MESSAGE = "Dockerfile in a Python Space"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (Example(before={"main.py": "app = None\n", "docs/docker.md": "# Dockerfile\n"}),)
+    INVALID = (
+        Example(
+            before={
+                "main.py": "app = None\n",
+                "dockerfile": "FROM python:3.10\nRUN apt-get update && apt-get install -y "
+                "--no-install-recommends ffmpeg libgl1 && rm -rf /var/lib/apt/lists/*\n"
+                'CMD ["uvicorn", "main:app"]\n',
+                ".dockerignore": ".venv\n",
+            },
+            after={"dockerfile": None, ".dockerignore": None, "packages.txt": "ffmpeg\nlibgl1\n"},
+            codes=("HF006",),
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        folders = tree.backend_folders(ctx.workspace, ctx.facts)
+        root_of_imports = ctx.facts.app.import_root.strip("/") if ctx.facts.app else ""
+        apt: dict[str, str] = {}
+        for path in ctx.workspace.paths():
+            folder = posixpath.dirname(path)
+            inside = folder in folders or bool(
+                root_of_imports and (folder + "/").startswith(root_of_imports + "/")
+            )
+            if not inside or not ctx.allows(path):
+                continue
+            name = posixpath.basename(path)
+            if name.lower() == ".dockerignore":
+                ctx.report(
+                    path, f"{name} is only read by Docker builds: deleted", status=Status.FIXED
+                )
+                ctx.workspace.delete(path)
+            elif _DOCKER_NAME.match(name):
+                self._dockerfile(ctx, path, apt)
+            elif _COMPOSE_NAME.match(name):
+                self._compose(ctx, path)
+        if apt:
+            self._packages_txt(ctx, apt)
+
+    def _dockerfile(self, ctx: RuleContext, path: str, apt: dict[str, str]) -> None:
+        text = ctx.text(path)
+        if text is None:
+            return
+        found = dockerfile.harvest(text)
+        harvested: list[str] = []
+        pip = [(p, line) for p, line in found.pip_packages if requirement_name(p) not in _PIP_TOOLS]
+        for package, line in pip:
+            if requirement_name(package) is not None:
+                ctx.facts.requirements.setdefault(
+                    package, f"`RUN pip install` in {path}:{line} (HF006 deleted the Dockerfile)"
+                )
+        if pip:
+            harvested.append(
+                f"pip packages {', '.join(f'`{p}`' for p, _ in pip)} -> requirements.txt"
+            )
+        if found.pip_files:
+            files = ", ".join(f"`{f}`" for f, _ in found.pip_files)
+            harvested.append(f"it installed {files} (HF007 merges the backend's requirement files)")
+        debian = [(p, line) for p, line in found.apt_packages if not _PYTHON_APT.match(p)]
+        for package, _line in debian:
+            apt.setdefault(package, path)
+        if debian:
+            harvested.append(f"apt packages {', '.join(p for p, _ in debian)} -> packages.txt")
+        if found.alpine_packages:
+            ctx.report(
+                path,
+                "`apk add` installs Alpine packages ("
+                + ", ".join(p for p, _ in found.alpine_packages)
+                + "); add their Debian names to packages.txt by hand",
+                status=Status.MANUAL,
+                line=found.alpine_packages[0][1],
+            )
+        names = self._env(ctx, path, found.env)
+        if names:
+            harvested.append(f"ENV names {', '.join(names)} -> variables to set in the Space")
+        for instruction in found.commands:
+            if instruction.keyword in {"CMD", "ENTRYPOINT"}:
+                harvested.append(
+                    f"it started the app with {instruction.keyword} `{instruction.argument}`"
+                )
+        summary = "; ".join(harvested) if harvested else "nothing to carry over"
+        ctx.report(
+            path,
+            f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden): deleted; {summary}",
+            status=Status.FIXED,
+            variables=names,
+        )
+        ctx.workspace.delete(path)
+
+    def _env(self, ctx: RuleContext, path: str, env: list[tuple[str, str, int]]) -> list[str]:
+        names: list[str] = []
+        for name, value, line in env:
+            if _BUILD_ONLY_ENV.match(name) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                continue
+            if name not in names:
+                names.append(name)
+            ctx.facts.variables.add(name)
+            literal = value and not value.startswith("$")
+            if literal and is_secret(name, value):
+                ctx.report(
+                    path,
+                    f"`ENV {name}` holds a secret value {_mask(value)}: set {name} as a secret "
+                    "in the Space settings and rotate it, since it was committed",
+                    status=Status.MANUAL,
+                    line=line,
+                    variables=[name],
+                )
+            elif literal:
+                ctx.report(
+                    path,
+                    f"`ENV {name}={value}` gave the app a default the Space will not have: set "
+                    f"{name} as a variable in the Space settings",
+                    status=Status.MANUAL,
+                    line=line,
+                    variables=[name],
+                )
+        return names
+
+    def _compose(self, ctx: RuleContext, path: str) -> None:
+        if str(ctx.config.option("compose", "keep")).lower() == "delete":
+            ctx.report(path, "compose file in a Python Space: deleted", status=Status.FIXED)
+            ctx.workspace.delete(path)
+            return
+        ctx.report(
+            path,
+            "compose file kept: a Python Space does not run it, so services it starts "
+            '(databases, caches) must come from elsewhere; `[tool.hffix] compose = "delete"` '
+            "deletes it",
+            status=Status.MANUAL,
+        )
+
+    def _packages_txt(self, ctx: RuleContext, apt: dict[str, str]) -> None:
+        existing = ctx.text(PACKAGES_FILE) if ctx.workspace.exists(PACKAGES_FILE) else ""
+        if existing is None:
+            return
+        have = {line.split("#")[0].strip() for line in existing.splitlines()}
+        missing = [p for p in apt if p not in have]
+        if not missing:
+            return
+        newline = ctx.workspace.newline(PACKAGES_FILE)
+        prefix = existing if not existing or existing.endswith(("\n", "\r")) else existing + newline
+        ctx.workspace.write(PACKAGES_FILE, prefix + newline.join(missing) + newline)
