@@ -8,9 +8,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -48,6 +52,7 @@ class Result:
     written: bool = False
     error: str | None = None
     traceback: str | None = None
+    duration: float = 0.0  # seconds spent on this repository
 
     @cached_property
     def patch(self) -> bytes:
@@ -78,6 +83,37 @@ class Result:
         return RepoStatus.COMPLIANT
 
 
+class RepositoryTimeout(BaseException):
+    """Raised inside a repository's planning when ``timeout`` runs out.
+
+    A BaseException, so that no ``except Exception`` in a rule can swallow it.
+    """
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on Unix only; elsewhere no limit)."""
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise RepositoryTimeout(f"timed out after {seconds:g} s; nothing written")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _config_for(
     root: Path,
     select: Iterable[str] | None,
@@ -98,24 +134,44 @@ def fix(
     ignore: Iterable[str] = (),
     unsafe_fixes: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Plan the fixes for the repository at ``path``; apply them when ``write`` is true.
 
     Never raises for a bad repository: problems are in :attr:`Result.error` (the repository
-    is untouched) or :attr:`Result.diagnostics` (files that were skipped).
+    is untouched) or :attr:`Result.diagnostics` (files that were skipped). ``timeout``
+    bounds the planning, in seconds; writing, once started, always completes or rolls back.
     """
-    root = Path(path)
+    started = time.perf_counter()
+    result = _fix(Path(path), write, select, ignore, unsafe_fixes, options, timeout)
+    result.duration = time.perf_counter() - started
+    return result
+
+
+def _fix(
+    root: Path,
+    write: bool,
+    select: Iterable[str] | None,
+    ignore: Iterable[str],
+    unsafe_fixes: bool | None,
+    options: Mapping[str, Any] | None,
+    timeout: float | None,
+) -> Result:
     result = Result(root)
     if not root.exists():
-        result.error = f"{path}: no such file or folder"
+        result.error = f"{root}: no such file or folder"
         return result
     if not root.is_dir():
-        result.error = f"{path}: not a folder (give the repository's root folder)"
+        result.error = f"{root}: not a folder (give the repository's root folder)"
         return result
     try:
         config = _config_for(root, select, ignore, unsafe_fixes, options)
-        planned = plan(root, config)
+        with _time_limit(timeout):
+            planned = plan(root, config)
     except ConfigError as exc:
+        result.error = str(exc)
+        return result
+    except RepositoryTimeout as exc:
         result.error = str(exc)
         return result
     except DecodeError as exc:
@@ -147,8 +203,15 @@ def check(
     ignore: Iterable[str] = (),
     unsafe_fixes: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Report what :func:`fix` would do, without writing anything."""
     return fix(
-        path, write=False, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, options=options
+        path,
+        write=False,
+        select=select,
+        ignore=ignore,
+        unsafe_fixes=unsafe_fixes,
+        options=options,
+        timeout=timeout,
     )

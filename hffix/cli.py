@@ -1,26 +1,24 @@
-"""The ``hffix`` command: argument parsing and output, over :mod:`hffix.api`."""
+"""The ``hffix`` command: argument parsing and output, over :mod:`hffix.api` and ``bulk``."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hffix import api
-from hffix.reporters import REPORTERS, ReportContext
-from hffix.reporters.common import Mode
+from hffix import api, bulk, gitcommit, reportfile
+from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
 from hffix.repository.patch import render_patch
 from hffix.rules import ALL_RULES, get_rule
 
 HELP = """Repair FastAPI repositories so they build and start on Hugging Face Spaces.
-
-`hffix verify PATH` boots the repository the way a Space does (see hffix verify --help).
 
 Each PATH is a repository root, the folder that becomes the Space (default: the current
 folder). Without --write, hffix prints a git-style patch of what it would change on
@@ -30,6 +28,8 @@ standard output and a summary on standard error, and writes nothing:
 
 gives exactly what `hffix --write .` gives. Patch paths are relative to the repository
 root; with several PATHs each is prefixed with that PATH.
+
+`hffix verify PATH` boots the repository the way a Space does (see hffix verify --help).
 
 Exit status: 0 compliant; 1 something would change or a finding remains; 2 usage error,
 missing path, unreadable configuration or internal error.
@@ -45,6 +45,11 @@ class OutputFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+
+
+class ExecutorName(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -91,15 +96,66 @@ def _patch_for(result: api.Result, prefix: str | None) -> bytes:
     return render_patch(changes)
 
 
-def _exit_code(results: Sequence[api.Result], mode: Mode) -> int:
-    if any(r.error for r in results):
+def _exit_code(result: api.Result, mode: Mode) -> int:
+    if result.error:
         return 2
-    for result in results:
-        if result.diagnostics or result.remaining:
-            return 1
-        if mode is not Mode.WRITE and (result.changes or result.findings):
-            return 1
+    if result.diagnostics or result.remaining:
+        return 1
+    if mode is not Mode.WRITE and (result.changes or result.findings):
+        return 1
     return 0
+
+
+def _repositories(paths: list[Path] | None, repos_from: str | None) -> list[str]:
+    roots = [str(p) for p in paths or []]
+    if repos_from == "-":
+        roots += bulk.read_repository_list(sys.stdin)
+    elif repos_from:
+        try:
+            with open(repos_from, encoding="utf-8") as handle:
+                roots += bulk.read_repository_list(handle)
+        except OSError as exc:
+            raise UsageProblem(f"--repos-from {repos_from}: {exc.strerror}") from None
+    return roots or ["."]
+
+
+def _with_progress(results: Iterator[api.Result], total: int, show: bool) -> Iterator[api.Result]:
+    """A progress bar on standard error while results arrive (terminals only)."""
+    if not show:
+        yield from results
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed or 0:.1f} repos/s")
+
+    columns = (TextColumn("hffix"), BarColumn(), MofNCompleteColumn(), RateColumn())
+    with Progress(*columns, TimeRemainingColumn(), transient=True) as progress:
+        task = progress.add_task("repositories", total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
+
+
+def _check_executor(executor: ExecutorName, scheduler: str | None) -> None:
+    if executor is not ExecutorName.dask:
+        return
+    if not scheduler:
+        raise UsageProblem("--executor dask needs --scheduler tcp://HOST:PORT")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageProblem("--executor dask needs the extra: pip install 'hffix[dask]'") from None
 
 
 @app.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,16 +182,6 @@ def run(
             "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour."
         ),
     ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="How to report findings.")
-    ] = OutputFormat.text,
-    no_color: Annotated[bool, typer.Option("--no-color", help="Never colour output.")] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only problems that remain; no summary.")
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Skipped files, and tracebacks of errors.")
-    ] = False,
     app_spec: Annotated[
         str | None,
         typer.Option(
@@ -144,6 +190,65 @@ def run(
             help="The app to serve, when hffix cannot choose (overrides [tool.hffix] app).",
         ),
     ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="How to report findings.")
+    ] = OutputFormat.text,
+    repos_from: Annotated[
+        str | None,
+        typer.Option(
+            "--repos-from", metavar="FILE", help="Read repository paths, one a line ('-': stdin)."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Repositories processed in parallel [default: CPUs]."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", min=0.1, metavar="SECONDS", help="Give up on a repository after this long."
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="FILE.jsonl",
+            help="Write one JSON line per repository as it finishes.",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip repositories already in the --report file.")
+    ] = False,
+    commit: Annotated[
+        bool,
+        typer.Option("--commit", help="With --write: commit each repository's fixes on a branch."),
+    ] = False,
+    branch: Annotated[
+        str, typer.Option("--branch", help="Branch for --commit.")
+    ] = gitcommit.DEFAULT_BRANCH,
+    allow_dirty: Annotated[
+        bool,
+        typer.Option("--allow-dirty", help="Let --commit work in a tree with uncommitted changes."),
+    ] = False,
+    executor: Annotated[
+        ExecutorName, typer.Option("--executor", help="Where repositories are processed.")
+    ] = ExecutorName.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler for --executor dask."
+        ),
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Never colour output.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only problems that remain; no summary.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Skipped files, and tracebacks of errors.")
+    ] = False,
     explain: Annotated[
         str | None, typer.Option("--explain", metavar="CODE", help="Explain a rule and exit.")
     ] = None,
@@ -157,32 +262,54 @@ def run(
         raise typer.Exit(_list_rules())
     if sum((write, dry_run, check)) > 1:
         raise UsageProblem("choose one of --write, --dry-run and --check")
+    if commit and not write:
+        raise UsageProblem("--commit needs --write")
+    if resume and report is None:
+        raise UsageProblem("--resume needs --report FILE")
+    _check_executor(executor, scheduler)
     mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DRY_RUN
-    roots = paths or [Path(".")]
-    results = [
-        api.fix(
-            root,
-            write=mode is Mode.WRITE,
-            select=_codes(select),
-            ignore=_codes(ignore) or (),
-            unsafe_fixes=unsafe_fixes,
-            options={"app": app_spec} if app_spec else None,
-        )
-        for root in roots
-    ]
+    roots = _repositories(paths, repos_from)
+    done = reportfile.finished_repositories(report) if resume and report else set()
+    roots = [r for r in roots if not reportfile.is_finished(r, done)]
+    options = bulk.RunOptions(
+        write=mode is Mode.WRITE,
+        select=tuple(_codes(select) or ()) if select is not None else None,
+        ignore=tuple(_codes(ignore) or ()),
+        unsafe_fixes=unsafe_fixes,
+        options={"app": app_spec} if app_spec else {},
+        timeout=timeout,
+        commit=gitcommit.CommitOptions(branch, allow_dirty) if commit else None,
+    )
     context = ReportContext(mode, color=_use_color(no_color), verbose=verbose, quiet=quiet)
-    reporter = REPORTERS[output_format.value]
-    if output_format is not OutputFormat.text or mode is Mode.CHECK:
-        reporter(results, context, sys.stdout)
-    else:
-        if mode is Mode.DRY_RUN:
-            sys.stdout.flush()
-            for result in results:
-                prefix = os.path.normpath(result.root) if len(results) > 1 else None
+    machine = output_format is not OutputFormat.text
+    reporter = REPORTERS[output_format.value](
+        context, sys.stdout if machine or mode is Mode.CHECK else sys.stderr
+    )
+    results = bulk.run_many(
+        roots,
+        options,
+        jobs=jobs or bulk.default_jobs(),
+        executor=executor.value,
+        scheduler=scheduler,
+    )
+    show_progress = len(roots) > 1 and sys.stderr.isatty() and not quiet and mode is not Mode.CHECK
+    tally = Tally()
+    status = 0
+    with ExitStack() as stack:
+        log = stack.enter_context(reportfile.ReportFile(report, append=resume)) if report else None
+        for result in _with_progress(results, len(roots), show_progress):
+            if mode is Mode.DRY_RUN and not machine:
+                prefix = os.path.normpath(result.root) if len(roots) > 1 else None
+                sys.stdout.flush()
                 sys.stdout.buffer.write(_patch_for(result, prefix))
-            sys.stdout.buffer.flush()
-        reporter(results, context, sys.stderr)
-    raise typer.Exit(_exit_code(results, mode))
+                sys.stdout.buffer.flush()
+            reporter.add(result)
+            if log is not None:
+                log.write(result)
+            tally.add(result)
+            status = max(status, _exit_code(result, mode))
+    reporter.close(tally)
+    raise typer.Exit(status)
 
 
 def _usage_error(message: str) -> int:
@@ -202,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = command.main(args=args, prog_name="hffix", standalone_mode=False)
     except UsageProblem as exc:
         return _usage_error(str(exc))
+    except RuntimeError as exc:
+        if isinstance(exc, typer.Exit):
+            return int(exc.exit_code)
+        return _internal_error(exc, args)
     except typer.Abort:
         print("hffix: interrupted", file=sys.stderr)
         return 130
@@ -210,8 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format_message = getattr(exc, "format_message", None)
         if callable(format_message) and getattr(exc, "exit_code", None) == 2:
             return _usage_error(str(format_message()))
-        print(f"hffix: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        if "--verbose" in args or "-v" in args:
-            raise
-        return 2
+        return _internal_error(exc, args)
     return status if isinstance(status, int) else 0
+
+
+def _internal_error(exc: Exception, args: list[str]) -> int:
+    print(f"hffix: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    if "--verbose" in args or "-v" in args:
+        raise exc
+    return 2

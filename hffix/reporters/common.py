@@ -1,13 +1,24 @@
-"""What every reporter needs to know about the run."""
+"""What every reporter needs: the run's mode, a running tally, and the streaming interface.
+
+Results arrive one repository at a time and are dropped once reported, so memory stays
+flat however many repositories a run covers; :class:`Tally` keeps the few numbers the
+closing summary needs.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections import Counter
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TextIO
 
-from hffix.api import Result
-from hffix.findings import Finding
+from hffix.api import RepoStatus, Result
+from hffix.findings import Finding, Status
+from hffix.repository.workspace import ChangeKind
+
+SLOWEST_SHOWN = 5
 
 
 class Mode(Enum):
@@ -22,6 +33,48 @@ class ReportContext:
     color: bool = False
     verbose: bool = False
     quiet: bool = False
+
+
+@dataclass
+class Tally:
+    """Counts over every repository reported so far."""
+
+    repositories: int = 0
+    statuses: Counter[RepoStatus] = field(default_factory=Counter)
+    findings: Counter[Status] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)
+    changes: Counter[ChangeKind] = field(default_factory=Counter)
+    diagnostics: int = 0
+    variables: set[str] = field(default_factory=set)
+    slowest: list[tuple[float, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, result: Result) -> None:
+        self.repositories += 1
+        self.statuses[result.status] += 1
+        self.findings.update(f.status for f in result.findings)
+        self.codes.update(f.code for f in result.findings)
+        self.changes.update(c.kind for c in result.changes)
+        self.diagnostics += len(result.diagnostics)
+        self.variables.update(result.variables)
+        self.seconds += result.duration
+        self.slowest.append((result.duration, str(result.root)))
+        self.slowest.sort(reverse=True)
+        del self.slowest[SLOWEST_SHOWN:]
+
+
+class Reporter(ABC):
+    """Writes results as they arrive, then a closing part."""
+
+    def __init__(self, context: ReportContext, stream: TextIO) -> None:
+        self.context = context
+        self.stream = stream
+
+    @abstractmethod
+    def add(self, result: Result) -> None: ...
+
+    def close(self, tally: Tally) -> None:  # noqa: B027 - most reporters have nothing to add
+        """Called once after the last result."""
 
 
 def display_path(result: Result, path: str) -> str:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TextIO
-
 from hffix.api import Result
-from hffix.reporters.common import ReportContext, display_path
+from hffix.reporters.common import Reporter, display_path
 
 
 def _escape_data(value: str) -> str:
@@ -17,19 +14,18 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def report_github(results: Sequence[Result], context: ReportContext, stream: TextIO) -> None:
-    for result in results:
+class GithubReporter(Reporter):
+    def add(self, result: Result) -> None:
+        write = self.stream.write
         if result.error:
-            stream.write(f"::error title=hffix::{_escape_data(result.error)}\n")
+            write(f"::error title=hffix::{_escape_data(result.error)}\n")
         for diagnostic in result.diagnostics:
             where = _escape_property(display_path(result, diagnostic.path))
-            stream.write(
-                f"::warning file={where},title=hffix::{_escape_data(diagnostic.message)}\n"
-            )
+            write(f"::warning file={where},title=hffix::{_escape_data(diagnostic.message)}\n")
         for finding in result.findings:
             props = [f"file={_escape_property(display_path(result, finding.path))}"]
             if finding.line:
                 props += [f"line={finding.line}", f"col={finding.col}"]
             props.append(f"title={finding.code}")
             level = "notice" if not finding.remains else "error"
-            stream.write(f"::{level} {','.join(props)}::{_escape_data(finding.message)}\n")
+            write(f"::{level} {','.join(props)}::{_escape_data(finding.message)}\n")

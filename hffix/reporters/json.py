@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
 
 from hffix.api import Result
-from hffix.reporters.common import ReportContext
+from hffix.reporters.common import Reporter, Tally
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
+    """A repository's outcome as plain data; also the line format of ``--report``."""
     return {
         "path": str(result.root),
         "status": result.status.value,
         "error": result.error,
         "written": result.written,
+        "duration": round(result.duration, 4),
         "findings": [
             {
                 "code": f.code,
@@ -36,11 +37,19 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def report_json(results: Sequence[Result], context: ReportContext, stream: TextIO) -> None:
-    document = {
-        "version": 1,
-        "mode": context.mode.value,
-        "repositories": [result_to_dict(r) for r in results],
-    }
-    json.dump(document, stream, indent=2)
-    stream.write("\n")
+class JsonReporter(Reporter):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.repositories: list[dict[str, Any]] = []
+
+    def add(self, result: Result) -> None:
+        self.repositories.append(result_to_dict(result))
+
+    def close(self, tally: Tally) -> None:
+        document = {
+            "version": 1,
+            "mode": self.context.mode.value,
+            "repositories": self.repositories,
+        }
+        json.dump(document, self.stream, indent=2)
+        self.stream.write("\n")

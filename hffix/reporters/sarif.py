@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
 
 from hffix.api import Result
 from hffix.findings import Status
-from hffix.reporters.common import ReportContext, display_path
+from hffix.reporters.common import Reporter, Tally, display_path
 from hffix.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/hffix/"
 
 
-def report_sarif(results: Sequence[Result], context: ReportContext, stream: TextIO) -> None:
-    rules = [
+def _rules() -> list[dict[str, Any]]:
+    return [
         {
             "id": rule.code,
             "name": rule.name,
-            "shortDescription": {"text": rule.MESSAGE.replace("{call}", "...")},
+            "shortDescription": {"text": rule.summary()},
             "fullDescription": {"text": rule.documentation()},
             "properties": {"spec": rule.spec, "fixSafety": rule.fix_safety.value},
         }
         for rule in ALL_RULES
     ]
-    sarif_results: list[dict[str, Any]] = []
-    for result in results:
+
+
+class SarifReporter(Reporter):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.results: list[dict[str, Any]] = []
+
+    def add(self, result: Result) -> None:
         for finding in result.findings:
             region = {"startLine": finding.line, "startColumn": finding.col} if finding.line else {}
             location: dict[str, Any] = {
@@ -35,7 +41,7 @@ def report_sarif(results: Sequence[Result], context: ReportContext, stream: Text
                     **({"region": region} if region else {}),
                 }
             }
-            sarif_results.append(
+            self.results.append(
                 {
                     "ruleId": finding.code,
                     "level": "note" if finding.status is Status.FIXED else "error",
@@ -44,21 +50,13 @@ def report_sarif(results: Sequence[Result], context: ReportContext, stream: Text
                     "properties": {"status": finding.status.value},
                 }
             )
-    document = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "hffix",
-                        "informationUri": "https://pypi.org/project/hffix/",
-                        "rules": rules,
-                    }
-                },
-                "results": sarif_results,
-            }
-        ],
-    }
-    json.dump(document, stream, indent=2)
-    stream.write("\n")
+
+    def close(self, tally: Tally) -> None:
+        driver = {"name": "hffix", "informationUri": INFORMATION_URI, "rules": _rules()}
+        document = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": driver}, "results": self.results}],
+        }
+        json.dump(document, self.stream, indent=2)
+        self.stream.write("\n")

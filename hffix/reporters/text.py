@@ -1,93 +1,110 @@
-"""``--format text``: findings one per line, then a short summary, for people."""
+"""``--format text``: findings one per line as repositories finish, then a short summary."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from typing import TextIO
-
-from hffix.api import Result
+from hffix.api import RepoStatus, Result
 from hffix.findings import Finding, Status
-from hffix.reporters.common import Mode, ReportContext, display_path, location
+from hffix.reporters.common import Mode, Reporter, Tally, display_path, location
 from hffix.repository.workspace import ChangeKind
 
-_COLORS = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2"}
-
-
-def _paint(text: str, color: str, enabled: bool) -> str:
-    return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if enabled else text
-
-
-def _marker(finding: Finding, mode: Mode) -> str:
-    if finding.status is Status.FIXED:
-        return "[fixed]" if mode is Mode.WRITE else "[*]"
-    if finding.status is Status.UNSAFE_FIX:
-        return "[unsafe-fix]"
-    return "[manual]"
+_COLORS = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+TOP_CODES = 5
+_PAST = {
+    ChangeKind.CREATE: "created",
+    ChangeKind.MODIFY: "modified",
+    ChangeKind.DELETE: "deleted",
+    ChangeKind.RENAME: "renamed",
+}
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def report_text(results: Sequence[Result], context: ReportContext, stream: TextIO) -> None:
-    color = context.color
-    for result in results:
+class TextReporter(Reporter):
+    def _paint(self, text: str, color: str) -> str:
+        return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.context.color else text
+
+    def _marker(self, finding: Finding) -> str:
+        if finding.status is Status.FIXED:
+            return "[fixed]" if self.context.mode is Mode.WRITE else "[*]"
+        if finding.status is Status.UNSAFE_FIX:
+            return "[unsafe-fix]"
+        return "[manual]"
+
+    def add(self, result: Result) -> None:
+        write = self.stream.write
         if result.error:
-            stream.write(f"{_paint('error', 'red', color)}: {result.error}\n")
-            if context.verbose and result.traceback:
-                stream.write(result.traceback)
-            continue
+            write(f"{self._paint('error', 'red')}: {result.error}\n")
+            if self.context.verbose and result.traceback:
+                write(result.traceback)
+            return
         for diagnostic in result.diagnostics:
             where = display_path(result, diagnostic.path)
-            stream.write(f"{where}: {_paint('warning', 'yellow', color)}: {diagnostic.message}\n")
+            write(f"{where}: {self._paint('warning', 'yellow')}: {diagnostic.message}\n")
         for finding in result.findings:
-            if context.quiet and not finding.remains:
+            if self.context.quiet and not finding.remains:
                 continue
-            code = _paint(finding.code, "bold", color)
-            marker = _paint(_marker(finding, context.mode), "cyan", color)
-            stream.write(f"{location(result, finding)}: {code} {marker} {finding.message}\n")
-        if context.verbose:
+            code = self._paint(finding.code, "bold")
+            marker = self._paint(self._marker(finding), "cyan")
+            write(f"{location(result, finding)}: {code} {marker} {finding.message}\n")
+        if self.context.verbose:
             for skipped in result.skipped:
-                stream.write(f"{display_path(result, skipped.path)}: skipped: {skipped.reason}\n")
-    if not context.quiet:
-        _summary(results, context, stream)
+                write(f"{display_path(result, skipped.path)}: skipped: {skipped.reason}\n")
+        self.stream.flush()
 
+    def close(self, tally: Tally) -> None:
+        if self.context.quiet:
+            return
+        lines = self._summary(tally)
+        if tally.repositories > 1:
+            lines.extend(self._fleet(tally))
+        for line in lines:
+            self.stream.write(line + "\n")
 
-def _summary(results: Sequence[Result], context: ReportContext, stream: TextIO) -> None:
-    findings = [f for r in results for f in r.findings]
-    statuses = Counter(f.status for f in findings)
-    failed = [r for r in results if r.error]
-    changes = [c for r in results for c in r.changes]
-    lines: list[str] = []
-    if not findings and not changes and not failed and not any(r.diagnostics for r in results):
-        stream.write(_paint("All checks passed.", "green", context.color) + "\n")
-        return
-    if findings:
-        fixed = statuses[Status.FIXED]
-        parts = [
-            f"{fixed} fixed" if context.mode is Mode.WRITE else f"{fixed} fixable with --write",
-            f"{statuses[Status.UNSAFE_FIX]} fixable with --unsafe-fixes",
-            f"{statuses[Status.MANUAL]} to fix by hand",
-        ]
-        lines.append(f"Found {_plural(len(findings), 'problem')} ({', '.join(parts)}).")
-    if changes and context.mode is not Mode.CHECK:
-        kinds = Counter(c.kind for c in changes)
-        detail = ", ".join(
-            f"{kinds[k]} {k.value}d" if k is not ChangeKind.MODIFY else f"{kinds[k]} modified"
-            for k in ChangeKind
-            if kinds[k]
-        )
-        verb = "Changed" if context.mode is Mode.WRITE else "Would change"
-        lines.append(f"{verb} {_plural(len(changes), 'file')} ({detail}).")
-        if context.mode is Mode.DRY_RUN:
-            lines.append("The patch is on standard output; run with --write to apply it.")
-    variables = sorted({v for r in results for v in r.variables})
-    if variables:
-        lines.append("Set these variables in the Space's settings: " + ", ".join(variables) + ".")
-    if failed:
-        lines.append(
-            f"{_plural(len(failed), 'repository', 'repositories')} could not be processed."
-        )
-    for line in lines:
-        stream.write(line + "\n")
+    def _summary(self, tally: Tally) -> list[str]:
+        mode = self.context.mode
+        failed = tally.statuses[RepoStatus.FAILED]
+        found = sum(tally.findings.values())
+        changed = sum(tally.changes.values())
+        if not found and not changed and not failed and not tally.diagnostics:
+            return [self._paint("All checks passed.", "green")]
+        lines: list[str] = []
+        if found:
+            fixed = tally.findings[Status.FIXED]
+            parts = [
+                f"{fixed} fixed" if mode is Mode.WRITE else f"{fixed} fixable with --write",
+                f"{tally.findings[Status.UNSAFE_FIX]} fixable with --unsafe-fixes",
+                f"{tally.findings[Status.MANUAL]} to fix by hand",
+            ]
+            lines.append(f"Found {_plural(found, 'problem')} ({', '.join(parts)}).")
+        if changed and mode is not Mode.CHECK:
+            detail = ", ".join(
+                f"{tally.changes[kind]} {_PAST[kind]}" for kind in ChangeKind if tally.changes[kind]
+            )
+            verb = "Changed" if mode is Mode.WRITE else "Would change"
+            lines.append(f"{verb} {_plural(changed, 'file')} ({detail}).")
+            if mode is Mode.DRY_RUN:
+                lines.append("The patch is on standard output; run with --write to apply it.")
+        if tally.variables:
+            names = ", ".join(sorted(tally.variables))
+            lines.append(f"Set these variables in the Space's settings: {names}.")
+        if failed:
+            lines.append(f"{_plural(failed, 'repository', 'repositories')} could not be processed.")
+        return lines
+
+    def _fleet(self, tally: Tally) -> list[str]:
+        rate = tally.repositories / tally.seconds if tally.seconds else 0.0
+        lines = ["", f"{_plural(tally.repositories, 'repository', 'repositories')}:"]
+        for status in RepoStatus:
+            lines.append(f"  {status.value:<18} {tally.statuses[status]:>6}")
+        if tally.codes:
+            top = ", ".join(
+                f"{code} ×{count}" for code, count in tally.codes.most_common(TOP_CODES)
+            )
+            lines.append(f"Most frequent findings: {top}")
+        if tally.slowest:
+            slow = ", ".join(f"{path} ({seconds:.2f}s)" for seconds, path in tally.slowest)
+            lines.append(f"Slowest: {slow}")
+        lines.append(f"Work time {tally.seconds:.1f}s ({rate:.1f} repositories/s per worker).")
+        return lines

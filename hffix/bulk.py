@@ -1,0 +1,157 @@
+"""Running hffix over many repositories: in this process, in local worker processes, or on a
+Dask cluster. Results come back in input order, one at a time, so a caller can report and
+drop each before the next arrives.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hffix import api, gitcommit
+
+# How many repositories each worker may have queued ahead of the one being reported.
+PREFETCH_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything one repository's run needs; small and picklable for worker processes."""
+
+    write: bool = False
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+    commit: gitcommit.CommitOptions | None = None
+
+
+def run_one(root: str, options: RunOptions) -> api.Result:
+    """Process one repository; never raises. The unit of work for every executor."""
+    path = Path(root)
+    if options.commit is not None:
+        try:
+            gitcommit.prepare(path, options.commit)
+        except gitcommit.GitError as exc:
+            return api.Result(path, error=str(exc))
+    result = api.fix(
+        path,
+        write=options.write,
+        select=options.select,
+        ignore=options.ignore,
+        unsafe_fixes=options.unsafe_fixes,
+        options=options.options or None,
+        timeout=options.timeout,
+    )
+    if options.commit is not None and result.written:
+        try:
+            gitcommit.commit(path, result)
+        except gitcommit.GitError as exc:
+            result.error = f"fixed, but not committed: {exc}"
+    return result
+
+
+def read_repository_list(source: Iterable[str]) -> list[str]:
+    """Paths from ``--repos-from``: one per line; blank lines and ``#`` comments skipped."""
+    return [line.strip() for line in source if line.strip() and not line.lstrip().startswith("#")]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_many(
+    roots: Sequence[str],
+    options: RunOptions,
+    *,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[api.Result]:
+    """Results for ``roots``, in order."""
+    if executor == "dask":
+        yield from _run_dask(roots, options, scheduler)
+    elif jobs <= 1 or len(roots) <= 1:
+        for root in roots:
+            yield run_one(root, options)
+    else:
+        yield from _run_pool(roots, options, jobs)
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    # "spawn": no fork of a process that may run a progress-bar thread.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _run_pool(roots: Sequence[str], options: RunOptions, jobs: int) -> Iterator[api.Result]:
+    pool = _new_pool(jobs)
+    pending: deque[tuple[str, Future[api.Result]]] = deque()
+    todo = iter(roots)
+    try:
+        while True:
+            while len(pending) < jobs * PREFETCH_PER_WORKER:
+                root = next(todo, None)
+                if root is None:
+                    break
+                pending.append((root, pool.submit(run_one, root, options)))
+            if not pending:
+                return
+            root, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # A worker died (crash, out of memory). Rerun what was in flight one by one
+                # in fresh single-worker pools, so only the culprit is marked failed.
+                pool.shutdown(cancel_futures=True)
+                for again in [root, *(r for r, _ in pending)]:
+                    yield _isolated(again, options)
+                pending.clear()
+                pool = _new_pool(jobs)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _isolated(root: str, options: RunOptions) -> api.Result:
+    with _new_pool(1) as single:
+        try:
+            return single.submit(run_one, root, options).result()
+        except BrokenProcessPool:
+            return api.Result(Path(root), error="the worker process died on this repository")
+
+
+def _run_dask(
+    roots: Sequence[str], options: RunOptions, scheduler: str | None
+) -> Iterator[api.Result]:
+    """One task per repository on an existing Dask cluster (``pip install 'hffix[dask]'``).
+
+    The repositories must be on storage every worker can read (and write, with --write).
+    Per-repository timeouts are not applied: Dask runs tasks in worker threads.
+    """
+    import distributed
+
+    client_class: Any = distributed.Client  # untyped library: keep it behind Any
+    with client_class(scheduler, set_as_default=False) as client:
+        window = max(1, sum(client.nthreads().values())) * PREFETCH_PER_WORKER
+        pending: deque[tuple[str, Any]] = deque()
+        todo = iter(roots)
+        while True:
+            while len(pending) < window:
+                root = next(todo, None)
+                if root is None:
+                    break
+                pending.append((root, client.submit(run_one, root, options, pure=False)))
+            if not pending:
+                return
+            root, future = pending.popleft()
+            try:
+                yield future.result()
+            except Exception as exc:  # the task or its worker failed
+                yield api.Result(Path(root), error=f"dask task failed: {type(exc).__name__}: {exc}")
