@@ -159,7 +159,7 @@ def _poetry_entry(name: str, value: Any, out: Declared) -> None:
     out.lines.append(_requirement(name, specifier, extras, marker))
 
 
-def _load(text: str) -> dict[str, Any] | None:
+def load_toml(text: str) -> dict[str, Any] | None:
     try:
         document: dict[str, Any] = tomlkit.parse(text).unwrap()
     except TOMLKitError:
@@ -169,7 +169,7 @@ def _load(text: str) -> dict[str, Any] | None:
 
 def pyproject_dependencies(path: str, text: str) -> list[Declared]:
     """What ``pyproject.toml`` declares for runtime: PEP 621 and Poetry tables."""
-    document = _load(text)
+    document = load_toml(text)
     if document is None:
         return [Declared(path, problems=["not valid TOML; its dependencies were not read"])]
     result: list[Declared] = []
@@ -202,7 +202,7 @@ def pyproject_dependencies(path: str, text: str) -> list[Declared]:
 def pipfile_packages(path: str, text: str) -> Declared:
     """``[packages]`` of a Pipfile as requirement lines."""
     declared = Declared(f"{path} ([packages])")
-    document = _load(text)
+    document = load_toml(text)
     if document is None:
         declared.problems.append("not valid TOML; its packages were not read")
         return declared

@@ -13,12 +13,14 @@ from hffix.rules.hf002_server_start import ServerStartCall
 from hffix.rules.hf003_main_block import MainBlock
 from hffix.rules.hf006_docker import Docker
 from hffix.rules.hf007_requirements import Requirements
+from hffix.rules.hf010_python310 import Python310
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MainBlock,
     ServerStartCall,
     Docker,
     Requirements,  # HF007: after HF006 and HF005 once they are registered
+    Python310,  # HF010: last
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

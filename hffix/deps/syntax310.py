@@ -1,0 +1,236 @@
+"""Does this source run on Python 3.10? Syntax and standard-library checks for HF010.
+
+:func:`syntax_problems` combines three sources, because no single one sees everything on
+every Python hffix may run on: the running parser (a 3.11 parser cannot read PEP 695/701
+code at all), ``ast.parse(feature_version=(3, 10))`` (catches ``except*``, ``type`` and
+generic syntax), and walks of the tree for what ``feature_version`` lets through (PEP 646
+star expressions in subscripts and ``*args`` annotations, PEP 701 f-strings, PEP 750
+template strings, PEP 758 unparenthesised ``except A, B:``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+
+from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_NAMES, newer_module
+
+_GUESSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*except\s*\*"), "`except*` (Python 3.11)"),
+    (re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*="), "a `type` statement (Python 3.12)"),
+    (
+        re.compile(r"^\s*(async\s+)?(def|class)\s+\w+\s*\["),
+        "a type parameter list (Python 3.12)",
+    ),
+    (
+        re.compile(r"^\s*except\s+[\w.]+\s*,\s*[\w.]+.*:\s*(#.*)?$"),
+        "`except A, B:` without parentheses (Python 3.14)",
+    ),
+    (re.compile(r"\b[fF][rR]?[\"']|\b[rR][fF][\"']"), "an f-string form of Python 3.12 (PEP 701)"),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+
+def _guess(source: str, line: int) -> str:
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for pattern, what in _GUESSES:
+        if pattern.search(text):
+            return f"{what}; "
+    return ""
+
+
+def syntax_problems(source: str) -> list[Problem]:
+    """Syntax in ``source`` that Python 3.10 rejects, with 1-based line numbers."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        return [Problem(line, f"{_guess(source, line)}Python 3.10 cannot parse it: {exc.msg}")]
+    except (ValueError, RecursionError) as exc:
+        return [Problem(0, f"cannot be parsed: {exc}")]
+    problems: list[Problem] = []
+    try:
+        ast.parse(source, feature_version=(3, 10))
+    except SyntaxError as exc:
+        problems.append(Problem(exc.lineno or 0, f"{exc.msg} (Python 3.10 is the Space's)"))
+    problems.extend(_tree_problems(tree, source))
+    problems.extend(_fstring_problems(source))
+    seen: set[int] = set()
+    unique = []
+    for problem in sorted(problems, key=lambda p: p.line):
+        if problem.line not in seen:
+            seen.add(problem.line)
+            unique.append(problem)
+    return unique
+
+
+def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if any(isinstance(e, ast.Starred) for e in elements):
+                yield Problem(node.lineno, "`*` unpacking in a subscript needs Python 3.11")
+        elif isinstance(node, ast.arguments) and node.vararg is not None:
+            if isinstance(node.vararg.annotation, ast.Starred):
+                yield Problem(node.vararg.lineno, "a `*args: *Ts` annotation needs Python 3.11")
+        elif type(node).__name__ == "TemplateStr":
+            yield Problem(getattr(node, "lineno", 0), "a template string (t-string) needs 3.14")
+        elif isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Tuple):
+            text = lines[node.type.lineno - 1][node.type.col_offset :]
+            if not text.lstrip().startswith("("):
+                yield Problem(node.lineno, "`except A, B:` without parentheses needs 3.14")
+        elif type(node).__name__ in {"TypeAlias", "TryStar"} or getattr(node, "type_params", None):
+            yield Problem(getattr(node, "lineno", 0), f"{type(node).__name__} syntax needs 3.11+")
+
+
+def _fstring_problems(source: str) -> Iterator[Problem]:
+    """PEP 701 f-strings, which parse only on 3.12+ (so only a 3.12+ hffix sees them here)."""
+    try:
+        tokens = list(tokenize.generate_tokens(StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return
+    start_type = getattr(tokenize, "FSTRING_START", None)
+    if start_type is None:
+        return  # before 3.12 an f-string is one STRING token, checked by the parser
+    depth = 0
+    quote = ""
+    for token in tokens:
+        if token.type == start_type:
+            depth += 1
+            if depth == 1:
+                quote = token.string.lstrip("fFrRbBtT")
+            elif quote and token.string.lstrip("fFrRbBtT") == quote:
+                yield Problem(token.start[0], "an f-string nested in the same quotes needs 3.12")
+        elif token.type == getattr(tokenize, "FSTRING_END", -1):
+            depth -= 1
+        elif depth and token.type == tokenize.STRING and quote:
+            body = token.string.lstrip("fFrRbBuU")
+            if body.startswith(quote) or (len(quote) == 1 and body.startswith(quote * 3)):
+                yield Problem(token.start[0], "reusing the f-string's quotes needs Python 3.12")
+            elif "\\" in token.string:
+                yield Problem(token.start[0], "a backslash in an f-string expression needs 3.12")
+        elif depth and token.type == tokenize.COMMENT:
+            yield Problem(token.start[0], "a comment inside an f-string needs Python 3.12")
+
+
+@dataclass(frozen=True)
+class NewerName:
+    line: int
+    what: str  # e.g. "`enum.StrEnum`"
+    version: str
+    node: ast.stmt | None  # the import statement, when the name comes from one
+
+
+def _is_version_check(test: ast.expr) -> bool:
+    return any(
+        isinstance(n, ast.Attribute) and n.attr in {"version_info", "PY311", "PY310"}
+        for n in ast.walk(test)
+    )
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(getattr(t, "id", getattr(t, "attr", "")) in _IMPORT_ERRORS for t in types):
+            return True
+    return False
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+class _NewerNames(ast.NodeVisitor):
+    """Collects uses of newer modules and names that run unguarded on 3.10."""
+
+    def __init__(self) -> None:
+        self.found: list[NewerName] = []
+        self.aliases: dict[str, str] = {}
+        self.bound: set[str] = set()
+        self.guarded = 0
+        self.pending_builtins: list[ast.Name] = []
+
+    def _add(self, line: int, what: str, version: str, node: ast.stmt | None) -> None:
+        if not self.guarded:
+            self.found.append(NewerName(line, what, version, node))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.bound.add(alias.asname or alias.name.split(".")[0])
+            version = newer_module(alias.name)
+            if version:
+                self._add(node.lineno, f"`{alias.name}`", version, node)
+            else:
+                self.aliases[alias.asname or alias.name.split(".")[0]] = alias.name
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            self.bound.add(alias.asname or alias.name)
+        if not node.module or node.level:
+            return
+        version = newer_module(node.module)
+        if version:
+            self._add(node.lineno, f"`{node.module}`", version, node)
+            return
+        table = NEWER_NAMES.get(node.module, {})
+        for alias in node.names:
+            full = f"{node.module}.{alias.name}"
+            if alias.name in table:
+                self._add(node.lineno, f"`{full}`", table[alias.name], None)
+            elif newer_module(full):
+                self._add(node.lineno, f"`{full}`", str(newer_module(full)), None)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guard = _catches_import_error(node.handlers)
+        self.guarded += guard
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guarded -= guard
+        for part in (node.handlers, node.orelse, node.finalbody):
+            for child in part:
+                self.visit(child)
+
+    def visit_If(self, node: ast.If) -> None:
+        guard = _is_version_check(node.test) or (
+            isinstance(node.test, (ast.Name, ast.Attribute))
+            and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+        )
+        self.guarded += guard
+        self.generic_visit(node)
+        self.guarded -= guard
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name):
+            module = self.aliases.get(node.value.id)
+            version = NEWER_NAMES.get(module or "", {}).get(node.attr)
+            if module and version:
+                self._add(node.lineno, f"`{module}.{node.attr}`", version, None)
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id in NEWER_BUILTINS and isinstance(node.ctx, ast.Load):
+            self.pending_builtins.append(node)
+
+
+def newer_names(tree: ast.Module) -> list[NewerName]:
+    """Standard-library modules, names and builtins newer than 3.10 that run unguarded."""
+    visitor = _NewerNames()
+    visitor.visit(tree)
+    for node in visitor.pending_builtins:
+        if node.id not in visitor.bound:
+            visitor.found.append(
+                NewerName(node.lineno, f"`{node.id}`", NEWER_BUILTINS[node.id], None)
+            )
+    return sorted(visitor.found, key=lambda n: n.line)
