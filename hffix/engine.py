@@ -17,6 +17,17 @@ from hffix.rules import selected_rules
 from hffix.rules.base import RuleContext
 
 
+PYTHON_310 = (3, 10)
+
+
+@dataclass(frozen=True)
+class SyntaxTree:
+    """A module's ``ast``, parsed once per text and shared by every rule that reads it."""
+
+    tree: ast.Module | None  # None: the file does not parse at all
+    error: SyntaxError | None  # why it does not parse with Python 3.10's grammar, if it does not
+
+
 @dataclass
 class Session:
     """The state shared by the rules during one repository's run."""
@@ -27,6 +38,7 @@ class Session:
     findings: list[Finding] = field(default_factory=list)
     diagnostics: dict[str, Diagnostic] = field(default_factory=dict)
     _parsed: dict[str, tuple[str, cst.Module | None]] = field(default_factory=dict)
+    _syntax: dict[str, tuple[str, SyntaxTree]] = field(default_factory=dict)
 
     def diagnose(self, path: str, message: str) -> None:
         self.diagnostics.setdefault(path, Diagnostic(path, message))
@@ -52,11 +64,42 @@ class Session:
         self._parsed[path] = (text, module)
         return module
 
+    def syntax(self, path: str) -> SyntaxTree | None:
+        """The ``ast`` of ``path``'s current text (cached); ``None`` if it cannot be read.
+
+        Parsed with Python 3.10's grammar first (``feature_version``), so HF010 learns what
+        is too new from the same parse every other rule reads imports and names from.
+        """
+        try:
+            text = self.workspace.text(path)
+        except Unreadable as exc:
+            self.diagnose(exc.path, exc.reason)
+            return None
+        cached = self._syntax.get(path)
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        result = _parse_ast(text, path)
+        self._syntax[path] = (text, result)
+        return result
+
     def replace_module(self, path: str, module: cst.Module) -> None:
         """Write a transformed module back to the view, keeping its parse for the next rule."""
         text = module.code
         self.workspace.write(path, text)
         self._parsed[path] = (self.workspace.text(path), module)
+
+
+def _parse_ast(text: str, path: str) -> SyntaxTree:
+    try:
+        return SyntaxTree(ast.parse(text, path, feature_version=PYTHON_310), None)
+    except SyntaxError as too_new:
+        newer_error: SyntaxError = too_new
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return SyntaxTree(None, SyntaxError(str(exc) or type(exc).__name__))
+    try:
+        return SyntaxTree(ast.parse(text, path), newer_error)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return SyntaxTree(None, newer_error)
 
 
 def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:

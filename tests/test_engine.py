@@ -1,0 +1,41 @@
+"""The session's shared parses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hffix.config import Config
+from hffix.engine import Session
+from hffix.repository.workspace import Workspace
+
+
+def session(root: Path) -> Session:
+    return Session(Workspace.load(root), Config())
+
+
+def test_syntax_tree_is_parsed_once_with_the_310_grammar(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "ok.py": "import os\n",
+            "new.py": "try:\n    pass\nexcept* ValueError:\n    pass\n",
+            "bad.py": "print 'py2'\n",
+        }
+    )
+    s = session(root)
+    ok, new, bad = s.syntax("ok.py"), s.syntax("new.py"), s.syntax("bad.py")
+    assert ok is not None and ok.tree is not None and ok.error is None
+    assert s.syntax("ok.py") is ok, "a second request must reuse the parse"
+    assert new is not None and new.tree is not None and new.error is not None
+    assert new.error.lineno == 3
+    assert bad is not None and bad.tree is None and bad.error is not None
+    s.workspace.write("ok.py", "import sys\n")
+    again = s.syntax("ok.py")
+    assert again is not ok and again is not None and again.tree is not None
+
+
+def test_unreadable_file_is_diagnosed_once(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"bin.py": b"\x00\x01\x02"})
+    s = session(root)
+    assert s.syntax("bin.py") is None and s.parse("bin.py") is None
+    assert list(s.diagnostics) == ["bin.py"]
