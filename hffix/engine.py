@@ -16,7 +16,6 @@ from hffix.repository.workspace import FileChange, Unreadable, Workspace
 from hffix.rules import selected_rules
 from hffix.rules.base import RuleContext
 
-
 PYTHON_310 = (3, 10)
 
 

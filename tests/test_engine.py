@@ -27,7 +27,7 @@ def test_syntax_tree_is_parsed_once_with_the_310_grammar(make_repo: Callable[...
     assert ok is not None and ok.tree is not None and ok.error is None
     assert s.syntax("ok.py") is ok, "a second request must reuse the parse"
     assert new is not None and new.tree is not None and new.error is not None
-    assert new.error.lineno == 3
+    assert "3.11" in str(new.error)
     assert bad is not None and bad.tree is None and bad.error is not None
     s.workspace.write("ok.py", "import sys\n")
     again = s.syntax("ok.py")
