@@ -224,7 +224,11 @@ def boot(root: Path, options: BootOptions, ctx: explain.Context) -> Boot:
                 if outcome == "ready":
                     outcome = _probe_all(process, events, report, options, ctx)
             finally:
-                forced, seconds, leftovers = stop(process, options.shutdown_timeout)
+                # A server that never got ready has no connections to drain.
+                grace = (
+                    options.shutdown_timeout if report.ready else min(3.0, options.shutdown_timeout)
+                )
+                forced, seconds, leftovers = stop(process, grace)
                 events.read()
                 report.forced_kill = forced
                 report.shutdown_seconds = seconds
@@ -284,7 +288,14 @@ def _probe_all(
         result = probe(report.port, path, options.probe_timeout, required)
         events.read()
         if not result.ok:
+            # The app's error middleware sends the 500 before it re-raises: wait a moment
+            # for the exception to be reported.
+            deadline = time.monotonic() + 1.0
             raised = explain.request_error(events.events, path, ctx)
+            while result.status is not None and not raised and time.monotonic() < deadline:
+                time.sleep(_POLL)
+                events.read()
+                raised = explain.request_error(events.events, path, ctx)
             if raised:
                 result.note = f"{result.note}: {raised}"
         report.probes.append(result)
@@ -303,7 +314,7 @@ def _conclude(
         if event.get("phase") == "shutdown":
             raised = explain.exception(event, ctx, "shutdown")
             report.warnings.append(f"shutdown raised: {raised.reason}")
-    if report.forced_kill:
+    if report.forced_kill and report.ready:
         report.warnings.append(
             f"the server did not stop within {options.shutdown_timeout:g} s of SIGTERM "
             f"and was killed (a shutdown handler that hangs?)"
