@@ -58,13 +58,12 @@ def syntax_problems(source: str) -> list[Problem]:
         return [Problem(line, f"{_guess(source, line)}Python 3.10 cannot parse it: {exc.msg}")]
     except (ValueError, RecursionError) as exc:
         return [Problem(0, f"cannot be parsed: {exc}")]
-    problems: list[Problem] = []
-    try:
-        ast.parse(source, feature_version=(3, 10))
-    except SyntaxError as exc:
-        problems.append(Problem(exc.lineno or 0, f"{exc.msg} (Python 3.10 is the Space's)"))
-    problems.extend(_tree_problems(tree, source))
-    problems.extend(_fstring_problems(source))
+    problems = [*_tree_problems(tree, source), *_fstring_problems(source)]
+    if not problems:
+        try:
+            ast.parse(source, feature_version=(3, 10))
+        except SyntaxError as exc:
+            problems.append(Problem(exc.lineno or 0, f"{exc.msg} (Python 3.10 is the Space's)"))
     seen: set[int] = set()
     unique = []
     for problem in sorted(problems, key=lambda p: p.line):
@@ -90,8 +89,13 @@ def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
             text = lines[node.type.lineno - 1][node.type.col_offset :]
             if not text.lstrip().startswith("("):
                 yield Problem(node.lineno, "`except A, B:` without parentheses needs 3.14")
-        elif type(node).__name__ in {"TypeAlias", "TryStar"} or getattr(node, "type_params", None):
-            yield Problem(getattr(node, "lineno", 0), f"{type(node).__name__} syntax needs 3.11+")
+        elif type(node).__name__ == "TryStar":
+            for handler in getattr(node, "handlers", []):
+                yield Problem(handler.lineno, "`except*` needs Python 3.11")
+        elif type(node).__name__ == "TypeAlias":
+            yield Problem(getattr(node, "lineno", 0), "a `type` statement needs Python 3.12")
+        elif getattr(node, "type_params", None):
+            yield Problem(getattr(node, "lineno", 0), "a type parameter list needs Python 3.12")
 
 
 def _fstring_problems(source: str) -> Iterator[Problem]:

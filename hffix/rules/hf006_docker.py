@@ -126,9 +126,18 @@ class Docker(Rule):
                 ctx.facts.requirements.setdefault(
                     package, f"`RUN pip install` in {path}:{line} (HF006 deleted the Dockerfile)"
                 )
-        if pip:
+        if pip and ctx.config.enabled("HF007"):
             harvested.append(
                 f"pip packages {', '.join(f'`{p}`' for p, _ in pip)} -> requirements.txt"
+            )
+        elif pip:
+            ctx.report(
+                path,
+                f"`RUN pip install` installed {', '.join(f'`{p}`' for p, _ in pip)}; HF007 is "
+                "not selected, so add them to requirements.txt by hand",
+                status=Status.MANUAL,
+                line=pip[0][1],
+                col=1,
             )
         if found.pip_files:
             files = ", ".join(f"`{f}`" for f, _ in found.pip_files)
@@ -146,6 +155,7 @@ class Docker(Rule):
                 + "); add their Debian names to packages.txt by hand",
                 status=Status.MANUAL,
                 line=found.alpine_packages[0][1],
+                col=1,
             )
         names = self._env(ctx, path, found.env)
         if names:
@@ -180,6 +190,7 @@ class Docker(Rule):
                     "in the Space settings and rotate it, since it was committed",
                     status=Status.MANUAL,
                     line=line,
+                    col=1,
                     variables=[name],
                 )
             elif literal:
@@ -189,6 +200,7 @@ class Docker(Rule):
                     f"{name} as a variable in the Space settings",
                     status=Status.MANUAL,
                     line=line,
+                    col=1,
                     variables=[name],
                 )
         return names

@@ -214,6 +214,7 @@ class _Run:
                 f"added `{addition.line}`: {addition.reason}{where}",
                 status=Status.FIXED,
                 line=final_lines.get(addition.name, 0),
+                col=1 if addition.name in final_lines else 0,
             )
         self.check_freeze(text, uses)
         self.write(existing, text)
@@ -410,6 +411,7 @@ class _Run:
                 "install it: publish it or vendor the code",
                 status=Status.MANUAL,
                 line=at,
+                col=1,
             )
             return None
         name = line.name
@@ -425,6 +427,7 @@ class _Run:
                 "commented out",
                 status=Status.FIXED,
                 line=at,
+                col=1,
             )
             return _commented(line, why)
         wrong = distributions.WRONG_DISTRIBUTIONS.get(name)
@@ -440,6 +443,7 @@ class _Run:
                     "replaced by PyJWT",
                     status=Status.FIXED,
                     line=at,
+                    col=1,
                 )
                 return _commented(line, "not PyJWT")
             self.skip_imports.add(canonical_name(right))
@@ -449,6 +453,7 @@ class _Run:
                 "(--unsafe-fixes does)",
                 status=Status.UNSAFE_FIX,
                 line=at,
+                col=1,
             )
             return None
         if not wrong.installs or imports_it:
@@ -458,6 +463,7 @@ class _Run:
                 f"`{logical}`: {wrong.why}: commented out{tail}",
                 status=Status.FIXED,
                 line=at,
+                col=1,
             )
             return _commented(line, f"not {right}" if wrong.right else wrong.why)
         ctx.report(
@@ -465,6 +471,7 @@ class _Run:
             f"`{logical}`: {wrong.why}; did you mean {right}?",
             status=Status.MANUAL,
             line=at,
+            col=1,
         )
         return None
 

@@ -144,8 +144,8 @@ class Python310(Rule):
                 continue
             ctx.report(
                 path,
-                f"{Python310.MESSAGE}: {found.what} is new in Python {found.version}; use a "
-                "backport (`typing_extensions`, `exceptiongroup`) or code that 3.10 has",
+                f"{Python310.MESSAGE}: {found.what} is new in Python {found.version}; "
+                f"{_hint(found.what)}",
                 status=Status.MANUAL,
                 line=found.line,
                 col=1,
@@ -191,6 +191,7 @@ class Python310(Rule):
                         f"{where} `{constraint}` excludes Python 3.10, the Space's Python",
                         status=Status.MANUAL,
                         line=_line_of(text or "", pattern),
+                        col=1,
                     )
         for name, strip in ((".python-version", ""), ("runtime.txt", "python-")):
             if not ws.exists(name) or not ctx.allows(name):
@@ -204,7 +205,25 @@ class Python310(Rule):
                     f"asks for Python `{value}`; the Space runs 3.10",
                     status=Status.MANUAL,
                     line=1,
+                    col=1,
                 )
+
+
+_HINTS = {
+    "`typing.": "import it from `typing_extensions`",
+    "`enum.StrEnum`": "use `class Name(str, Enum)` on 3.10",
+    "`datetime.UTC`": "use `datetime.timezone.utc`",
+    "`asyncio.timeout": "use the `async-timeout` package or `asyncio.wait_for`",
+    "`ExceptionGroup`": "import it from the `exceptiongroup` backport",
+    "`BaseExceptionGroup`": "import it from the `exceptiongroup` backport",
+}
+
+
+def _hint(what: str) -> str:
+    for prefix, hint in _HINTS.items():
+        if what.startswith(prefix):
+            return hint
+    return "use code Python 3.10 has"
 
 
 def _pyproject_pythons(text: str) -> list[tuple[str, str]]:

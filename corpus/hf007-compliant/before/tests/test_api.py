@@ -1,0 +1,5 @@
+import pytest
+
+
+def test_nothing() -> None:
+    assert pytest
