@@ -46,3 +46,6 @@ class Facts:
     # Any rule: requirement lines HF007 must add, with the reason shown to the user
     # (e.g. {"tomli>=2; python_version < '3.11'": "HF010: tomllib fallback"}).
     requirements: dict[str, str] = field(default_factory=dict)
+    # HF005: the secret values it moved out of the code (as evaluated and as written), for
+    # `--redact` only (hffix.secrets.redact). Never print, log or report them.
+    secret_values: set[str] = field(default_factory=set, repr=False)

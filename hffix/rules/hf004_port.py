@@ -1,0 +1,309 @@
+"""HF004: hardcoded server ports, in Python and on server command lines."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import (
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedName,
+    QualifiedNameProvider,
+)
+
+from hffix.findings import FixSafety, Status
+from hffix.python import edits
+from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified, qualified_names
+from hffix.repository.workspace import Unreadable
+from hffix.rules import hf004_shell as shell
+from hffix.rules.base import Example, Rule, RuleContext
+from hffix.secrets.envreads import env_call
+from hffix.secrets.names import env_name
+from hffix.secrets.scope import tests_matcher
+from hffix.secrets.settings import settings_classes
+
+PORT_CALLS = SERVER_FUNCTIONS | SERVER_CONFIGS | {"granian.Granian", "granian.server.Granian"}
+# PORT, API_PORT, serverPort...: the port the app's own server listens on. DB_PORT,
+# REDIS_PORT, SMTP_PORT and other services' ports never match.
+SERVER_PORT = re.compile(
+    r"^(?:(?:API|APP|APPLICATION|SERVER|HTTP|HTTPS|WEB|WEBSERVER|UVICORN|GUNICORN|HYPERCORN|"
+    r"GRANIAN|BACKEND|SERVICE|LISTEN|LISTENING|FASTAPI|ASGI|DEFAULT|BIND)_)?PORT$"
+)
+VARIABLE = "PORT"
+
+
+def is_server_port_name(name: str) -> bool:
+    return bool(SERVER_PORT.match(env_name(name)))
+
+
+class HardcodedPort(Rule):
+    """
+    ## What it does
+    Finds ports the app's server is told to listen on. In Python: `port=` of
+    `uvicorn.run` / `uvicorn.Config` (calls HF002 left in place), module and class
+    constants named `PORT`, `API_PORT`, `SERVER_PORT`, `APP_PORT`... and model or dataclass
+    fields named so, with a literal value, and `os.environ.get("PORT", 8000)` with a number
+    as default (a `str` when set, an `int` when not). Each becomes
+    `int(os.environ.get("PORT", "8000"))` (a string literal stays a string:
+    `os.environ.get("PORT", "8000")`), keeping the old port as the local default, with
+    `import os` added once. Database, Redis, SMTP and other services' ports are left alone;
+    so are pydantic `BaseSettings` fields, which already read the environment.
+
+    On command lines in Procfiles, shell scripts, Makefiles, justfiles, `tox.ini`,
+    `pyproject.toml` task tables, `package.json` scripts and extensionless start scripts,
+    `--port N`, `--port=N`, `-p N` and gunicorn/hypercorn `-b`/`--bind host:N` are removed
+    from `uvicorn`, `gunicorn`, `hypercorn`, `granian` and `fastapi run` commands. Ports
+    taken from a variable (`--port $PORT`) are already compliant. File modes are kept.
+
+    ## Why it matters
+    SP-HF-07 and FR-04: hardcoded ports and `--port` flags are forbidden. The Space runs
+    the app behind its own proxy on the port it chooses; a fixed port is a "Port error"
+    (SP-HF-09).
+
+    ## Example
+    ```python
+    PORT = 8000
+    ```
+    becomes
+    ```python
+    import os
+
+    PORT = int(os.environ.get("PORT", "8000"))
+    ```
+    and `web: uvicorn main:app --host 0.0.0.0 --port 8000` in a Procfile becomes
+    `web: uvicorn main:app --host 0.0.0.0`.
+
+    ## Fix safety
+    Safe: local runs keep their port (it is the default), the Space gets the one it
+    sets. Test files and fixtures are not touched (`[tool.hffix] test-paths`). Suppress
+    with `# hffix: ignore[HF004]` on a Python line, or per-file-ignores.
+    """
+
+    code = "HF004"
+    name = "hardcoded-port"
+    spec = "SP-HF-07"
+    MESSAGE = "server port {port} hardcoded in {where}"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example.module(
+            'import os\n\nPORT = int(os.environ.get("PORT", "8000"))\nDB_PORT = 5432\n'
+            "REDIS_PORT = 6379\nSMTP_PORT = 587\n"
+        ),
+        Example(before={"Procfile": "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n"}),
+    )
+    INVALID = (
+        Example.module(
+            "PORT = 8000\n",
+            'import os\n\nPORT = int(os.environ.get("PORT", "8000"))\n',
+            codes=["HF004"],
+            path="config.py",
+        ),
+        Example(
+            before={"Procfile": "web: uvicorn main:app --host 0.0.0.0 --port 8000\n"},
+            after={"Procfile": "web: uvicorn main:app --host 0.0.0.0\n"},
+            codes=("HF004",),
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        is_test = tests_matcher(ctx.config)
+        for path in ctx.workspace.paths():
+            if is_test(path) or ctx.config.ignored_in(path, self.code):
+                continue
+            if path.endswith(".py"):
+                self._python(ctx, path)
+            else:
+                self._commands(ctx, path)
+
+    # ------------------------------------------------------------ Python
+    def _python(self, ctx: RuleContext, path: str) -> None:
+        text = ctx.text(path)
+        if text is None or not re.search(r"(?i)port", text):
+            return
+        module = ctx.parse(path)
+        if module is None:
+            return
+        transformer = _Ports(CodemodContext(filename=path), ctx, path)
+        result = transformer.transform_module(module)
+        for issue in transformer.issues:
+            ctx.report(path, issue.message, status=Status.FIXED, line=issue.line, col=issue.col)
+        if transformer.issues:
+            ctx.session.replace_module(path, edits.tidy_module_start(module, result))
+
+    # ------------------------------------------------------------ command lines
+    def _commands(self, ctx: RuleContext, path: str) -> None:
+        workspace = ctx.workspace
+        base = posixpath.basename(path)
+        executable = bool(workspace.mode(path) & 0o100)
+        named = base in ("package.json", "pyproject.toml") or shell.is_shell_like(path)
+        if not named and not ("." not in base and executable):
+            return
+        try:
+            text = workspace.text(path)
+        except Unreadable as exc:
+            if named:  # an executable without extension may well be a binary: say nothing
+                ctx.diagnose(exc.path, exc.reason)
+            return
+        if not shell.SERVER.search(text):
+            return
+        removals = shell.removals_in_file(path, text, executable)
+        kept = [
+            r for r in removals or () if ctx.allows(path, shell.position(text, r.option_start)[0])
+        ]
+        for removal in kept:
+            line, col = shell.position(text, removal.option_start)
+            ctx.report(
+                path,
+                f"`{removal.option}` on a `{removal.command}` command line: removed, the Space "
+                "decides the port",
+                status=Status.FIXED,
+                line=line,
+                col=col,
+            )
+        if kept:
+            workspace.write(path, shell.apply(text, kept))
+
+
+@dataclass(frozen=True)
+class _Issue:
+    line: int
+    col: int
+    message: str
+
+
+def _port_literal(node: cst.BaseExpression) -> str | None:
+    """``"8000"`` for ``8000`` or ``"8000"``; None for anything else."""
+    if isinstance(node, cst.Integer) and node.value.isdigit():
+        return str(int(node.value))
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        if isinstance(value, str) and value.isdigit() and len(value) <= 5:
+            return value
+    return None
+
+
+def _env_port(port: str, as_int: bool, quote: str = '"') -> cst.BaseExpression:
+    read = f"os.environ.get({quote}{VARIABLE}{quote}, {quote}{port}{quote})"
+    return cst.parse_expression(f"int({read})" if as_int else read)
+
+
+class _Ports(VisitorBasedCodemodCommand):
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider, QualifiedNameProvider)
+
+    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
+        super().__init__(context)
+        self.rule_ctx = rule_ctx
+        self.path = path
+        self.issues: list[_Issue] = []
+        self._settings: set[str] = set()
+        self._class_depth: list[cst.ClassDef] = []
+        self._function_depth = 0
+
+    def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        return qualified_names(self, node)
+
+    def _report(self, node: cst.CSTNode, port: str, where: str) -> bool:
+        pos = self.get_metadata(PositionProvider, node)
+        if not self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
+            return False
+        message = HardcodedPort.MESSAGE.format(port=port, where=where)
+        message += f": now read from {VARIABLE}, with {port} as the local default"
+        self.issues.append(_Issue(pos.start.line, pos.start.column + 1, message))
+        return True
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._settings = set(settings_classes(node, self._names))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._class_depth.append(node)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self._class_depth.pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._function_depth += 1
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self._function_depth -= 1
+        return updated_node
+
+    # ``uvicorn.run(app, port=8000)``; ``os.getenv("PORT", 8000)``
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if qualified(self._names, original_node.func, PORT_CALLS):
+            args = list(updated_node.args)
+            for index, arg in enumerate(original_node.args):
+                if arg.keyword is None or arg.keyword.value != "port":
+                    continue
+                port = _port_literal(arg.value)
+                if port is not None and self._report(arg, port, "`port=` of a server call"):
+                    as_int = isinstance(arg.value, cst.Integer)
+                    args[index] = args[index].with_changes(value=_env_port(port, as_int))
+                    AddImportsVisitor.add_needed_import(self.context, "os")
+            return updated_node.with_changes(args=args)
+        read = env_call(original_node, self._names)
+        if read is None or read.default is None or not is_server_port_name(read.variable):
+            return updated_node
+        if not isinstance(read.default.value, cst.Integer):
+            return updated_node
+        parent = self.get_metadata(ParentNodeProvider, original_node, None)
+        wrapper = self.get_metadata(ParentNodeProvider, parent, None) if parent else None
+        if (
+            isinstance(parent, cst.Arg)
+            and isinstance(wrapper, cst.Call)
+            and isinstance(wrapper.func, cst.Name)
+            and wrapper.func.value == "int"
+        ):
+            return updated_node  # int(os.getenv("PORT", 8000)) is already right
+        port = _port_literal(read.default.value)
+        if port is None or not self._report(original_node, port, f"a `{read.variable}` read"):
+            return updated_node
+        index = next(i for i, a in enumerate(original_node.args) if a is read.default)
+        args = list(updated_node.args)
+        args[index] = args[index].with_changes(value=cst.SimpleString(f'"{port}"'))
+        call = updated_node.with_changes(args=args)
+        return cst.Call(func=cst.Name("int"), args=[cst.Arg(call)], lpar=call.lpar, rpar=call.rpar)
+
+    # ``PORT = 8000``, ``api_port: int = 8000`` at module or class level
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if len(original_node.targets) != 1:
+            return updated_node
+        value = self._constant(original_node.targets[0].target, original_node.value, original_node)
+        return updated_node if value is None else updated_node.with_changes(value=value)
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        if original_node.value is None:
+            return updated_node
+        value = self._constant(original_node.target, original_node.value, original_node)
+        return updated_node if value is None else updated_node.with_changes(value=value)
+
+    def _constant(
+        self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
+    ) -> cst.BaseExpression | None:
+        if self._function_depth or not isinstance(target, cst.Name):
+            return None
+        if not is_server_port_name(target.value):
+            return None
+        owner = self._class_depth[-1] if self._class_depth else None
+        if owner is not None and owner.name.value in self._settings:
+            return None  # pydantic-settings reads the environment already
+        port = _port_literal(value)
+        if port is None:
+            return None
+        where = f"`{target.value} = …`" if owner is None else f"`{owner.name.value}.{target.value}`"
+        if not self._report(node, port, where):
+            return None
+        AddImportsVisitor.add_needed_import(self.context, "os")
+        return _env_port(port, isinstance(value, cst.Integer))

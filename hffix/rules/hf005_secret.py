@@ -1,0 +1,312 @@
+"""HF005: secrets written into the code instead of read from the environment."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+import libcst as cst
+
+from hffix import envfile
+from hffix.findings import FixSafety, Status
+from hffix.rules.base import Example, Rule, RuleContext
+from hffix.secrets import classify
+from hffix.secrets.classify import Verdict
+from hffix.secrets.naming import assign_variables, repeats
+from hffix.secrets.pysource import Fix, Literal, NodeKey, Site, scan_module
+from hffix.secrets.reads import variables_read
+from hffix.secrets.rewrite import Action, rewrite
+from hffix.secrets.scope import tests_matcher
+
+# A cheap text filter: a module without any of these cannot hold a secret HF005 finds.
+_INTERESTING = re.compile(
+    r"(?i)secret|passw|pwd|pass\b|key|token|auth|cred|salt|dsn|jwt|://|sk-|hf_|gh[pousr]_|"
+    r"github_pat|AKIA|AIza|xox|eyJ|BEGIN|[A-Za-z0-9+/_\-]{20}"
+)
+_PRAGMA = "pragma: allowlist secret"
+_PRAGMA_NEXT = "pragma: allowlist nextline secret"
+ROTATE = "set it in the Space's settings (Secrets) and rotate it: git history keeps the old value"
+
+
+class HardcodedSecret(Rule):
+    """
+    ## What it does
+    Finds secrets written into Python code and moves them to environment variables. A
+    string is judged by its value and by the name it is held under together. Values:
+    provider formats (OpenAI `sk-`/`sk-proj-`, Anthropic, Hugging Face `hf_`, GitHub,
+    AWS `AKIA…`, Google `AIza…`, Stripe, Slack, SendGrid, JSON Web Tokens, private keys),
+    URLs with `user:password@` (Postgres/Neon, MySQL, MongoDB, Redis, AMQP) and long
+    random-looking strings. Names: `…SECRET`, `…PASSWORD`, `…API_KEY`, `…PRIVATE_KEY`,
+    `DATABASE_URL`, `BETTER_AUTH_SECRET`, `OPENAI_API_KEY` (strong); `…TOKEN`, `…KEY`,
+    `AUTH`, `SALT` (weak). Places: assignments (module, class, `self.x`,
+    `app.config["X"]`), pydantic `BaseSettings`/`BaseModel` and dataclass fields,
+    `Field(default=…)`, keyword arguments (`OpenAI(api_key=…)`), dict entries, parameter
+    defaults, comparisons, `jwt.encode(…, "secret")`, defaults of `os.getenv`,
+    `os.environ.get` and decouple's `config`, `os.getenv("X") or "…"`, f-strings and `+`
+    chains that embed a secret. The same secret found in several places becomes one
+    variable everywhere, also where nothing around it says "secret".
+
+    The literal becomes `os.environ.get("NAME")` (`import os` added once); a
+    `BaseSettings` field loses its default (or gets `None` if its type allows it) so
+    pydantic-settings reads the variable; an environment read loses its default;
+    `os.environ["NAME"] = "…"` is removed. `.env.example` at the root then lists every
+    variable the code reads (names only, existing lines kept), and dotenv files that are
+    not git-ignored are added to `.gitignore` (never deleted, values never copied).
+
+    Left alone: values read from the environment, placeholders (`<your-key>`,
+    `changeme`, `your_api_key_here`, `${VAR}`, `xxx`), empty strings, URLs without a
+    password (`sqlite:///…`), algorithm names, URL paths (`TOKEN_URL = "/auth/token"`),
+    expiry settings, model names, public keys, OpenAPI examples, docstrings, and test
+    files and fixtures (`[tool.hffix] test-paths`, `[]` to include them).
+
+    ## Why it matters
+    SP-HF-08 and FR-03: every secret must be read from an environment variable
+    (`DATABASE_URL`, `BETTER_AUTH_SECRET`, `OPENAI_API_KEY`); hardcoded secrets are rejected
+    by Hugging Face, and anything pushed to a Space repository is readable by whoever can
+    see it.
+
+    ## Example
+    ```python
+    client = OpenAI(api_key="sk-proj-…")
+    ```
+    becomes (with `import os` added after the module's imports)
+    ```python
+    client = OpenAI(api_key=os.environ.get("OPENAI_API_KEY"))
+    ```
+    and the summary asks to set `OPENAI_API_KEY` in the Space's settings and to rotate the
+    key, since git history keeps it. Reports show only a masked form (`sk-p…9o`).
+
+    ## Fix safety
+    Safe when the value is recognisably a secret (provider format, credentials URL, high
+    entropy under a secret-ish name) or a strong secret name holds a literal that is not a
+    placeholder. Unsafe (applied with `--unsafe-fixes`) when only a weak signal suggests it:
+    a `…TOKEN`/`…KEY` name with a short value, or a random-looking value under a neutral
+    name. Bytes literals and secrets split across implicit concatenations are only
+    reported. Suppress with `# hffix: ignore[HF005]` or `# pragma: allowlist secret` on
+    the line.
+    """
+
+    code = "HF005"
+    name = "hardcoded-secret"
+    spec = "SP-HF-08"
+    MESSAGE = "{kind} `{masked}` in {where}"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example.module(
+            'import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY")\nALGORITHM = "HS256"\n'
+            'ACCESS_TOKEN_EXPIRE_MINUTES = 30\nTOKEN_URL = "/auth/token"\n'
+        ),
+        Example.module(
+            'DATABASE_URL = "sqlite:///./app.db"\nOPENAI_API_KEY = "<your-key>"\n'
+            'SECRET_KEY = "changeme"\n'
+        ),
+    )
+    INVALID = (
+        Example(
+            before={
+                "main.py": 'from openai import OpenAI\n\nclient = OpenAI(api_key="sk-proj-'
+                'Zq4mN8vR2tL6xW0yB3cF7hJ1kP5sD9gA")\n'
+            },
+            after={
+                "main.py": "from openai import OpenAI\nimport os\n\n"
+                'client = OpenAI(api_key=os.environ.get("OPENAI_API_KEY"))\n',
+                ".env.example": "OPENAI_API_KEY=\n",
+                ".gitignore": ".env\n",
+            },
+            codes=("HF005",),
+        ),
+        Example(
+            before={
+                "config.py": 'SECRET_KEY = "k3y-for-signing-tokens!"\n',
+                ".gitignore": "*.pyc\n",
+            },
+            after={
+                "config.py": 'import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY")\n',
+                ".env.example": "SECRET_KEY=\n",
+                ".gitignore": "*.pyc\n.env\n",
+            },
+            codes=("HF005",),
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        is_test = tests_matcher(ctx.config)
+        modules: dict[str, cst.Module] = {}
+        sites: list[Site] = []
+        literals: list[Literal] = []
+        for path, text in ctx.python_files():
+            if is_test(path) or not _INTERESTING.search(text):
+                continue
+            module = ctx.parse(path)
+            if module is None:
+                continue
+            scan = scan_module(path, module)
+            modules[path] = module
+            sites.extend(s for s in scan.sites if _allowed(ctx, s.path, s.lines))
+            literals.extend(x for x in scan.literals if _allowed(ctx, x.path, x.lines))
+        sites.extend(repeats(sites, literals))
+        assign_variables(sites)
+        fixed = self._fix_modules(ctx, modules, sites)
+        self._dotenv(ctx, is_test, fixed)
+
+    # ------------------------------------------------------------ Python code
+    def _fix_modules(
+        self, ctx: RuleContext, modules: dict[str, cst.Module], sites: list[Site]
+    ) -> bool:
+        by_path: dict[str, list[Site]] = defaultdict(list)
+        for site in sites:
+            by_path[site.path].append(site)
+        any_fixed = False
+        for path in sorted(by_path):
+            planned = [s for s in by_path[path] if _applies(ctx, s)]
+            strings: dict[NodeKey, list[Action]] = defaultdict(list)
+            targets: dict[NodeKey, Action] = {}
+            for site in planned:
+                action = Action(
+                    site.fix,
+                    site.variable,
+                    quote=site.quote,
+                    raw_secret=site.raw_secret,
+                    settings_none=site.context.settings_none,
+                )
+                if site.fix in (Fix.REPLACE, Fix.REPLACE_IN_CONCAT, Fix.EMBED):
+                    strings[site.string_key].append(action)
+                elif site.target_key is not None:
+                    targets[site.target_key] = action
+            applied: set[NodeKey] = set()
+            if planned:
+                result, applied = rewrite(modules[path], path, strings, targets)
+                if applied:
+                    ctx.session.replace_module(path, result)
+                    any_fixed = True
+            for site in sorted(by_path[path], key=lambda s: (s.line, s.col)):
+                done = site in planned and _key_of(site) in applied
+                self._report(ctx, site, applied=done)
+                if done:
+                    ctx.facts.variables.add(site.variable)
+                    ctx.facts.secret_values.update({site.secret, site.raw_secret})
+        return any_fixed
+
+    def _report(self, ctx: RuleContext, site: Site, *, applied: bool) -> None:
+        detection = site.detection
+        text = self.MESSAGE.format(
+            kind=detection.kind, masked=detection.masked, where=site.context.where
+        )
+        if site.notes:
+            text += f" ({', '.join(site.notes)})"
+        variable = site.variable
+        if applied:
+            status = Status.FIXED
+            if site.fix is Fix.REMOVE_STATEMENT:
+                text += f": the assignment is removed; {variable} must come from the environment"
+            else:
+                text += f": now read from {variable}"
+            text += "; " + ROTATE
+        elif site.fix is Fix.MANUAL or detection.verdict is Verdict.SAFE:
+            status = Status.MANUAL
+            text += f": move it to the {variable} environment variable by hand and rotate it"
+        else:
+            status = Status.UNSAFE_FIX
+            text += f": --unsafe-fixes reads it from {variable} instead"
+        ctx.report(
+            site.path, text, status=status, line=site.line, col=site.col, variables=[variable]
+        )
+
+    # ------------------------------------------------------------ dotenv files
+    def _dotenv(self, ctx: RuleContext, is_test: Callable[[str], bool], fixed: bool) -> None:
+        workspace = ctx.workspace
+        dotenvs = [p for p in workspace.paths() if envfile.is_dotenv(p) and not is_test(p)]
+        for path in dotenvs:
+            self._report_dotenv(ctx, path)
+        example_written = False
+        if fixed or ctx.facts.variables:
+            example_written = self._update_example(ctx, is_test)
+        if dotenvs or example_written:
+            self._update_gitignore(ctx, dotenvs, example_written)
+
+    def _report_dotenv(self, ctx: RuleContext, path: str) -> None:
+        text = ctx.text(path)
+        if text is None or not ctx.allows(path):
+            return
+        names: list[str] = []
+        secrets: list[str] = []
+        for entry in envfile.entries(text):
+            if entry.name not in names:
+                names.append(entry.name)
+            found = classify(entry.value, entry.name)
+            if found is not None and found.verdict is Verdict.SAFE:
+                secrets.append(f"{entry.name} ({found.kind} `{found.masked}`)")
+        base = posixpath.basename(path)
+        message = f"`{path}` is not git-ignored: added `{base}` to .gitignore"
+        if secrets:
+            message += (
+                f"; it holds {', '.join(secrets)}. If it was ever committed, run "
+                f"`git rm --cached {path}` and rotate them: git history keeps them"
+            )
+        ctx.report(path, message, status=Status.FIXED, variables=names)
+
+    def _update_example(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> bool:
+        workspace = ctx.workspace
+        path = envfile.EXAMPLE
+        if not workspace.exists(path) and (workspace.root / path).exists():
+            return False  # git-ignored or excluded: not ours to touch
+        variables = set(ctx.facts.variables)
+        for source, _text in ctx.python_files(*_READ_NEEDLES):
+            if is_test(source):
+                continue
+            module = ctx.parse(source)
+            if module is not None:
+                variables |= variables_read(module)
+        current = ctx.text(path) if workspace.exists(path) else None
+        if workspace.exists(path) and current is None:
+            return False
+        newline = workspace.newline(path) if workspace.exists(path) else "\n"
+        updated = envfile.updated_example(current, variables, newline)
+        if updated is None:
+            return False
+        workspace.write(path, updated)
+        return True
+
+    def _update_gitignore(self, ctx: RuleContext, dotenvs: list[str], example: bool) -> None:
+        workspace = ctx.workspace
+        path = envfile.GITIGNORE
+        current = ctx.text(path) if workspace.exists(path) else None
+        if workspace.exists(path) and current is None:
+            return
+        wanted = dotenvs or ([".env"] if example else [])
+        newline = workspace.newline(path) if workspace.exists(path) else "\n"
+        updated = envfile.updated_gitignore(current, wanted, newline)
+        if updated is not None:
+            workspace.write(path, updated)
+
+
+_READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
+
+
+def _allowed(ctx: RuleContext, path: str, lines: tuple[int, ...]) -> bool:
+    if not ctx.allows(path, *lines):
+        return False
+    text = ctx.text(path)
+    if text is None:
+        return False
+    source = text.splitlines()
+    for line in lines:
+        if 0 < line <= len(source) and _PRAGMA in source[line - 1]:
+            return False
+    first = min(lines, default=0)
+    return not (1 < first <= len(source) + 1 and _PRAGMA_NEXT in source[first - 2])
+
+
+def _key_of(site: Site) -> NodeKey | None:
+    if site.fix in (Fix.REPLACE, Fix.REPLACE_IN_CONCAT, Fix.EMBED):
+        return site.string_key
+    return site.target_key
+
+
+def _applies(ctx: RuleContext, site: Site) -> bool:
+    if site.fix is Fix.MANUAL or "bytes literal" in site.notes:
+        return False
+    return site.detection.verdict is Verdict.SAFE or ctx.unsafe_fixes

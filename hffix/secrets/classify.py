@@ -1,0 +1,155 @@
+"""The verdict on one literal: is it a secret, and how sure are we?
+
+Value and name are judged together (see :func:`classify`):
+
+=====================================  ==========================================
+value                                  verdict
+=====================================  ==========================================
+placeholder (``changeme``, ``<key>``)   not a secret, whatever the name
+provider format, credentials URL,       ``SAFE`` (the fix is applied by ``--write``)
+private key, bearer token
+benign shape (path, sentence, URL       not a secret
+without password, algorithm, template)
+high entropy                            ``SAFE`` under a secret name, ``UNSAFE`` under
+                                        a neutral or no name, nothing under an
+                                        excluded name (``*_HASH``, ``*_ID``)
+anything else                           ``SAFE`` under a strong name (``*_SECRET``,
+                                        ``*_PASSWORD``, ``*_API_KEY``); ``UNSAFE`` under
+                                        a weak one (``*_TOKEN``, ``*_KEY``) unless it
+                                        is a plain word; nothing otherwise
+=====================================  ==========================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hffix.secrets import formats, names, placeholders, urls
+from hffix.secrets.entropy import is_high_entropy
+from hffix.secrets.names import NameSignal
+
+
+class Verdict(Enum):
+    SAFE = "safe"  # recognisably a secret: fixed by --write
+    UNSAFE = "unsafe"  # only a weak signal: fixed with --unsafe-fixes
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A secret inside a string value. Never print :attr:`secret`; use :attr:`masked`."""
+
+    verdict: Verdict
+    kind: str  # what it is, for messages: "OpenAI API key", "credentials URL", ...
+    start: int  # span of the secret in the value
+    end: int
+    variable: str | None  # the conventional variable for this kind of secret, if any
+    masked: str  # safe to print
+    password_span: tuple[int, int] | None = None  # credentials URLs: the password alone
+    password_variable: str | None = None
+
+    def secret(self, value: str) -> str:
+        return value[self.start : self.end]
+
+    def whole(self, value: str) -> bool:
+        """True when the secret is the entire value (no text around it)."""
+        return self.start == 0 and self.end == len(value)
+
+
+def mask(secret: str) -> str:
+    """A printable stand-in: ``sk-p…9o`` for long secrets, less for short ones."""
+    if len(secret) >= 16:
+        return f"{secret[:4]}…{secret[-2:]}"
+    if len(secret) >= 8:
+        return f"{secret[:2]}…"
+    return "…"
+
+
+def mask_url(url: urls.CredentialsUrl) -> str:
+    host = url.host if "{" not in url.host else "…"
+    user = mask(url.user) if len(url.user) > 24 else url.user
+    return f"{url.scheme}://{user}:…@{host}"
+
+
+def recognise(value: str) -> Detection | None:
+    """A secret recognisable by its shape alone, whatever holds it (provider token,
+    credentials URL, private key, bearer token), anywhere in ``value``."""
+    key = formats.PRIVATE_KEY.search(value)
+    if key is not None:
+        return Detection(
+            Verdict.SAFE, formats.PRIVATE_KEY_LABEL, 0, len(value), "PRIVATE_KEY", "-----BEGIN …"
+        )
+    match = formats.first_provider_match(value)
+    if match is not None:
+        text = match.text(value)
+        return Detection(
+            Verdict.SAFE,
+            match.provider.label,
+            match.start,
+            match.end,
+            match.provider.variable,
+            mask(text),
+        )
+    found = urls.credentials_urls(value)
+    if found:
+        url = found[0]
+        return Detection(
+            Verdict.SAFE,
+            "credentials URL",
+            url.start,
+            url.end,
+            url.variable,
+            mask_url(url),
+            (url.password_start, url.password_end),
+            url.password_variable,
+        )
+    bearer = formats.BEARER.search(value)
+    if bearer is not None and is_high_entropy(bearer.group(1)):
+        token = bearer.group(1)
+        return Detection(
+            Verdict.SAFE, "bearer token", bearer.start(1), bearer.end(1), "API_TOKEN", mask(token)
+        )
+    return None
+
+
+def classify(value: str, name: str | None = None) -> Detection | None:
+    """The secret in ``value`` held under ``name`` (a variable, field, keyword or key), or None.
+
+    ``name`` is any spelling (``openaiApiKey``, ``OPENAI_API_KEY``); ``None`` when the value
+    has no name at all (a positional argument, a list element).
+    """
+    found = recognise(value)  # checks its own placeholders (``sk-xxxx…``, ``user:password@``)
+    if found is not None:
+        return found
+    if placeholders.is_placeholder(value) or placeholders.is_benign(value):
+        return None
+    signal = names.signal(name)
+    if signal is NameSignal.EXCLUDED:
+        return None
+    whole = (0, len(value))
+    if is_high_entropy(value) and not placeholders.is_uuid(value):
+        verdict = Verdict.SAFE if signal in (NameSignal.STRONG, NameSignal.WEAK) else Verdict.UNSAFE
+        return Detection(verdict, "high-entropy string", *whole, None, mask(value))
+    if signal is NameSignal.STRONG:
+        return Detection(Verdict.SAFE, "hardcoded secret", *whole, None, mask(value))
+    if signal is NameSignal.WEAK and _secretish(value):
+        return Detection(Verdict.UNSAFE, "possible secret", *whole, None, mask(value))
+    return None
+
+
+def _secretish(value: str) -> bool:
+    """A value a weak name (``*_TOKEN``, ``*_KEY``) could hold as a credential."""
+    if len(value) < 6 or placeholders.is_identifier_like(value):
+        return False
+    return (
+        any(c.isdigit() for c in value) or any(not c.isalnum() for c in value) or len(value) >= 12
+    )
+
+
+def is_distinctive(value: str) -> bool:
+    """Whether another occurrence of this exact value is surely the same secret.
+
+    ``"admin"`` under ``PASSWORD`` and ``"admin"`` as a role name are different things; a
+    value of eight or more characters that is not a lower-case word is not.
+    """
+    return len(value) >= 8 and not value.isalpha()

@@ -1,0 +1,326 @@
+"""What a name says about the value it holds, and environment variable names derived from names.
+
+A name is split into lower-case words (``openaiApiKey``, ``OPENAI_API_KEY``, ``openai-api-key``
+all give ``openai api key``). Its *signal* is:
+
+* ``STRONG``: the value is a secret unless it is a placeholder (``…SECRET``, ``…PASSWORD``,
+  ``…API_KEY``, ``…PRIVATE_KEY``, ``BETTER_AUTH_SECRET`` and the like);
+* ``WEAK``: a bare ``key`` / ``token`` / ``auth`` / ``credentials`` / ``salt`` hints at one;
+* ``EXCLUDED``: the name describes something about a secret that is not the secret itself
+  (``ACCESS_TOKEN_EXPIRE_MINUTES``, ``TOKEN_URL``, ``ALGORITHM``, ``API_KEY_HEADER``,
+  ``PUBLIC_KEY``, ``CLIENT_ID``, ``PASSWORD_HASH``); URL-like names (``DATABASE_URL``) are
+  excluded too: for them the value decides (a URL with ``user:password@`` is a secret);
+* ``NEUTRAL``: anything else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from enum import Enum
+
+
+class NameSignal(Enum):
+    STRONG = "strong"
+    WEAK = "weak"
+    NEUTRAL = "neutral"
+    EXCLUDED = "excluded"
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_|$)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+STRONG_WORDS = frozenset(
+    {"secret", "secrets", "password", "passwords", "passwd", "passphrase", "apikey", "apisecret"}
+)
+# (previous word, word) pairs that make a strong name wherever they end it.
+STRONG_PAIRS = frozenset(
+    {
+        ("api", "key"),
+        ("private", "key"),
+        ("secret", "key"),
+        ("access", "key"),
+        ("signing", "key"),
+        ("encryption", "key"),
+        ("master", "key"),
+        ("service", "key"),
+        ("license", "key"),
+        ("db", "pass"),
+        ("database", "pass"),
+        ("smtp", "pass"),
+        ("db", "pwd"),
+        ("database", "pwd"),
+        ("smtp", "pwd"),
+        ("mail", "pass"),
+        ("redis", "pass"),
+        ("user", "pass"),
+        ("admin", "pass"),
+        ("email", "pass"),
+    }
+)
+WEAK_WORDS = frozenset(
+    {"key", "keys", "token", "tokens", "auth", "credential", "credentials", "creds", "salt", "pass"}
+)
+# Words naming a property of a secret (its lifetime, where it is sent, how it is checked) or
+# something public: such names never hold the secret itself.
+EXCLUDED_WORDS = frozenset(
+    {
+        "expire",
+        "expires",
+        "expiry",
+        "expiration",
+        "exp",
+        "ttl",
+        "lifetime",
+        "age",
+        "minutes",
+        "seconds",
+        "hours",
+        "days",
+        "timeout",
+        "algorithm",
+        "algorithms",
+        "alg",
+        "algo",
+        "endpoint",
+        "path",
+        "paths",
+        "route",
+        "prefix",
+        "suffix",
+        "header",
+        "headers",
+        "name",
+        "names",
+        "type",
+        "types",
+        "field",
+        "fields",
+        "param",
+        "params",
+        "length",
+        "len",
+        "size",
+        "count",
+        "limit",
+        "max",
+        "min",
+        "file",
+        "filename",
+        "dir",
+        "folder",
+        "env",
+        "var",
+        "variable",
+        "public",
+        "publishable",
+        "pub",
+        "anon",
+        "id",
+        "ids",
+        "hash",
+        "hashed",
+        "digest",
+        "checksum",
+        "sha",
+        "sha1",
+        "sha256",
+        "sha512",
+        "md5",
+        "etag",
+        "fingerprint",
+        "commit",
+        "revision",
+        "format",
+        "pattern",
+        "regex",
+        "policy",
+        "mode",
+        "scheme",
+        "location",
+        "scope",
+        "scopes",
+        "schema",
+        "version",
+        "model",
+        "encoding",
+        "label",
+        "title",
+        "message",
+        "msg",
+        "error",
+        "placeholder",
+        "hint",
+        "description",
+        "text",
+        "column",
+        "table",
+        "attr",
+        "attribute",
+        "index",
+        "reset",
+        "example",
+        "examples",
+        "sample",
+        "regexp",
+        "template",
+        "store",
+        "storage",
+        "bucket",
+        "region",
+        "kind",
+        "status",
+        "state",
+        "enabled",
+        "required",
+        "usage",
+        "usages",
+        "budget",
+    }
+)
+URL_WORDS = frozenset(
+    {"url", "urls", "uri", "uris", "dsn", "host", "hostname", "domain", "link", "redirect"}
+)
+# Words that, right before ``key``/``token``, make it a data key rather than a secret.
+DATA_KEY_QUALIFIERS = frozenset(
+    {
+        "primary",
+        "foreign",
+        "sort",
+        "cache",
+        "partition",
+        "lookup",
+        "dict",
+        "map",
+        "group",
+        "order",
+        "unique",
+        "composite",
+        "row",
+        "object",
+        "s3",
+        "redis",
+        "i18n",
+        "translation",
+        "config",
+        "setting",
+        "settings",
+        "idempotency",
+        "hot",
+        "shortcut",
+        "next",
+        "page",
+        "pagination",
+        "cursor",
+        "continuation",
+        "csrf",
+        "xsrf",
+        "max",
+        "eos",
+        "bos",
+        "pad",
+        "unk",
+        "sep",
+        "cls",
+        "mask",
+        "special",
+        "start",
+        "end",
+        "stop",
+    }
+)
+# The spec's three (SP-HF-08) are strong whatever the splitting says.
+SPEC_VARIABLES = ("DATABASE_URL", "BETTER_AUTH_SECRET", "OPENAI_API_KEY")
+# Names too generic to be a good environment variable on their own (``password=`` of a call).
+GENERIC = frozenset(
+    {
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "PASS",
+        "AUTH",
+        "CREDENTIALS",
+        "CREDS",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_TOKEN",
+        "AUTH_TOKEN",
+        "API_TOKEN",
+        "BEARER_TOKEN",
+        "DSN",
+        "URL",
+        "URI",
+        "CONNECTION_STRING",
+    }
+)
+
+
+def words(name: str) -> list[str]:
+    """``"openaiAPIKey2"`` -> ``["openai", "api", "key", "2"]``; separators are dropped."""
+    found: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        found.extend(w.lower() for w in _WORD.findall(chunk))
+    return found
+
+
+def env_name(name: str) -> str:
+    """The conventional variable for ``name``: ``openaiApiKey`` -> ``OPENAI_API_KEY``."""
+    return "_".join(w.upper() for w in words(name))
+
+
+def is_url_name(name: str) -> bool:
+    w = words(name)
+    return bool(w) and (
+        any(x in URL_WORDS for x in w)
+        or w[-2:] in (["connection", "string"], ["conn", "str"], ["conn", "string"])
+    )
+
+
+def signal(name: str | None) -> NameSignal:
+    """How much ``name`` says that its value is a secret (see the module docstring)."""
+    if not name:
+        return NameSignal.NEUTRAL
+    upper = env_name(name)
+    if upper in ("BETTER_AUTH_SECRET", "OPENAI_API_KEY"):
+        return NameSignal.STRONG
+    w = words(name)
+    if not w or any(x in EXCLUDED_WORDS for x in w) or is_url_name(name):
+        return NameSignal.EXCLUDED
+    if any(x in STRONG_WORDS for x in w):
+        return NameSignal.STRONG
+    for previous, word in itertools.pairwise(w):
+        singular = word[:-1] if word.endswith("s") else word
+        if (previous, word) in STRONG_PAIRS or (previous, singular) in STRONG_PAIRS:
+            return NameSignal.STRONG
+    if w[-1] in ("pwd", "pw"):
+        return NameSignal.STRONG if len(w) > 1 else NameSignal.WEAK
+    for index, word in enumerate(w):
+        if word in WEAK_WORDS:
+            data_key = index > 0 and w[index - 1] in DATA_KEY_QUALIFIERS
+            if word in ("key", "keys", "token", "tokens") and data_key:
+                return NameSignal.NEUTRAL
+            return NameSignal.WEAK
+    return NameSignal.NEUTRAL
+
+
+def is_generic(variable: str) -> bool:
+    return variable in GENERIC
+
+
+def qualified(prefix: str | None, variable: str) -> str:
+    """``REDIS`` + ``PASSWORD`` -> ``REDIS_PASSWORD``; a missing or redundant prefix adds none."""
+    if not prefix:
+        return variable
+    head = env_name(prefix)
+    for suffix in ("_CONFIG", "_CONF", "_SETTINGS", "_OPTIONS", "_PARAMS", "_KWARGS", "_ARGS"):
+        if head.endswith(suffix) and head != suffix.lstrip("_"):
+            head = head[: -len(suffix)]
+    if head == "DATABASES":  # Django's DATABASES = {"default": {"PASSWORD": ...}}
+        head = "DATABASE"
+    if not head or head in ("CONFIG", "SETTINGS", "OPTIONS", "PARAMS", "KWARGS", "DATA"):
+        return variable
+    if variable.startswith(head + "_") or variable == head:
+        return variable
+    return f"{head}_{variable}"

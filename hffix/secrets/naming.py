@@ -1,0 +1,129 @@
+"""Choosing one environment variable per secret, across every module of a repository.
+
+Each :class:`~.pysource.Site` proposes a variable from its place (:func:`proposal`): the one
+the code already reads there (``os.getenv("KEY", …)``, a settings field) wins; then a secret
+name held by an assignment (``SECRET_KEY = …``); then a keyword, dict key or parameter; then
+the convention for the kind of secret (``OPENAI_API_KEY`` for ``sk-…``, ``DATABASE_URL`` for
+a Postgres URL). Sites holding the same secret form one group and share the best proposal;
+two different secrets never share a variable (the second gets ``_2``).
+
+:func:`repeats` adds the other places where a secret found somewhere appears verbatim, even
+where nothing around it says "secret" (``jwt.decode(token, "…")`` next to
+``SECRET_KEY = "…"``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from hffix.secrets import names
+from hffix.secrets.classify import Verdict, is_distinctive, mask
+from hffix.secrets.names import NameSignal
+from hffix.secrets.pysource import Fix, Literal, Site
+
+
+def proposal(site: Site) -> tuple[str, int]:
+    """(variable, rank) the place of ``site`` suggests; a lower rank is a better name."""
+    context = site.context
+    detection = site.detection
+    if context.fixed_variable:
+        return context.fixed_variable, 0
+    embedded_password = site.fix is Fix.EMBED and detection.password_variable is not None
+    default = detection.password_variable if embedded_password else detection.variable
+    name = context.name
+    if name:
+        base = names.env_name(name)
+        if base and names.is_url_name(name) and detection.password_span and not embedded_password:
+            return base, context.rank
+        strength = names.signal(name)
+        if base and strength in (NameSignal.STRONG, NameSignal.WEAK):
+            if not names.is_generic(base):
+                return base, context.rank
+            if default is None:
+                return names.qualified(context.prefix, base), context.rank
+    if default is not None:
+        return default, 3
+    if name and names.env_name(name):
+        return names.qualified(context.prefix, names.env_name(name)), context.rank + 1
+    return names.qualified(context.prefix, "SECRET"), 5
+
+
+def _group_key(site: Site) -> str:
+    return site.secret
+
+
+def assign_variables(sites: Sequence[Site]) -> None:
+    """Set :attr:`Site.variable`, :attr:`Site.rank` and a shared verdict on every site."""
+    groups: dict[str, list[Site]] = defaultdict(list)
+    for site in sites:
+        site.variable, site.rank = proposal(site)
+        groups[_group_key(site)].append(site)
+    taken: dict[str, str] = {}  # variable -> the secret it holds
+    ordered = sorted(groups.values(), key=lambda g: min((s.rank, s.path, s.line, s.col) for s in g))
+    for group in ordered:
+        best = min(group, key=lambda s: (s.rank, s.path, s.line, s.col))
+        variable = best.variable
+        secret = _group_key(best)
+        if best.rank > 0:
+            variable = _free(variable, secret, taken)
+        taken.setdefault(variable, secret)
+        verdict = (
+            Verdict.SAFE
+            if any(s.detection.verdict is Verdict.SAFE for s in group)
+            else Verdict.UNSAFE
+        )
+        for site in group:
+            if site.rank > 0 or site.context.fixed_variable is None:
+                site.variable = variable
+            if site.detection.verdict is not verdict:
+                site.detection = replace(site.detection, verdict=verdict)
+
+
+def _free(variable: str, secret: str, taken: dict[str, str]) -> str:
+    if taken.get(variable, secret) == secret:
+        return variable
+    number = 2
+    while taken.get(f"{variable}_{number}", secret) != secret:
+        number += 1
+    return f"{variable}_{number}"
+
+
+def repeats(sites: Sequence[Site], literals: Iterable[Literal]) -> list[Site]:
+    """New sites for plain literals equal to a distinctive secret found at another site."""
+    known: dict[str, Site] = {}
+    for site in sites:
+        if site.fix is not Fix.EMBED and site.secret == site.value and is_distinctive(site.value):
+            known.setdefault(site.value, site)
+    found: list[Site] = []
+    for literal in literals:
+        origin = known.get(literal.value)
+        if origin is None:
+            continue
+        context = literal.context
+        fix = context.fix
+        if fix is Fix.REPLACE and context.partial:
+            fix = Fix.REPLACE_IN_CONCAT
+        detection = replace(
+            origin.detection, start=0, end=len(literal.value), masked=mask(literal.value)
+        )
+        found.append(
+            Site(
+                literal.path,
+                literal.line,
+                literal.col,
+                literal.lines,
+                literal.value,
+                literal.value,
+                literal.raw,
+                detection,
+                context,
+                fix,
+                literal.string_key,
+                literal.target_key,
+                quote=literal.quote,
+                notes=["the same value as another finding"],
+            )
+        )
+    return found

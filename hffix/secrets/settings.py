@@ -1,0 +1,172 @@
+"""pydantic-settings classes: which environment variable each field reads.
+
+A class is a settings class when it derives from ``pydantic_settings.BaseSettings`` (or
+pydantic v1's ``BaseSettings``), directly or through another settings class of the same
+module. A field reads ``env_prefix + NAME`` (upper-cased unless ``case_sensitive=True``),
+or its ``validation_alias`` / ``alias`` / v1 ``env=`` as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+
+from hffix.python.servers import NameResolver, qualified
+from hffix.secrets.envreads import string_value
+
+SETTINGS_BASES = frozenset(
+    {
+        "pydantic_settings.BaseSettings",
+        "pydantic_settings.main.BaseSettings",
+        "pydantic.BaseSettings",
+        "pydantic.v1.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+    }
+)
+MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+FIELD_FUNCTIONS = frozenset(
+    {
+        "pydantic.Field",
+        "pydantic.fields.Field",
+        "pydantic.v1.Field",
+        "sqlmodel.Field",
+        "dataclasses.field",
+        "pydantic.dataclasses.Field",
+    }
+)
+_ALIAS_KEYWORDS = ("validation_alias", "alias", "env")
+
+
+@dataclass(frozen=True)
+class SettingsClass:
+    name: str
+    prefix: str = ""
+    case_sensitive: bool = False
+
+    def variable(self, field: str, alias: str | None = None) -> str:
+        """The environment variable the field ``field`` reads."""
+        if alias:
+            return alias if self.case_sensitive else alias.upper()
+        name = self.prefix + field
+        return name if self.case_sensitive else name.upper()
+
+
+def _config_values(body: cst.BaseSuite) -> dict[str, object]:
+    """``env_prefix`` / ``case_sensitive`` from ``model_config = SettingsConfigDict(...)``,
+    a ``model_config = {...}`` dict, or a v1 ``class Config:``."""
+    found: dict[str, object] = {}
+    for stmt in getattr(body, "body", ()):
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
+            for assign in m.findall(stmt, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+                assert isinstance(assign, cst.Assign)
+                target = assign.targets[0].target
+                assert isinstance(target, cst.Name)
+                found[target.value] = _literal(assign.value)
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            value: cst.BaseExpression | None = None
+            if (
+                isinstance(small, cst.Assign)
+                and m.matches(small.targets[0].target, m.Name("model_config"))
+            ) or (
+                isinstance(small, cst.AnnAssign) and m.matches(small.target, m.Name("model_config"))
+            ):
+                value = small.value
+            if isinstance(value, cst.Call):
+                for arg in value.args:
+                    if arg.keyword is not None:
+                        found[arg.keyword.value] = _literal(arg.value)
+            elif isinstance(value, cst.Dict):
+                for element in value.elements:
+                    if isinstance(element, cst.DictElement):
+                        key = string_value(element.key)
+                        if key is not None:
+                            found[key] = _literal(element.value)
+    return found
+
+
+def _literal(node: cst.BaseExpression | None) -> object:
+    text = string_value(node)
+    if text is not None:
+        return text
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+def settings_classes(module: cst.Module, resolve: NameResolver) -> dict[str, SettingsClass]:
+    """Settings classes of ``module`` by class name (nested classes included)."""
+    found: dict[str, SettingsClass] = {}
+    for node in m.findall(module, m.ClassDef()):
+        assert isinstance(node, cst.ClassDef)
+        inherited: SettingsClass | None = None
+        for base in node.bases:
+            if base.keyword is not None:
+                continue
+            if qualified(resolve, base.value, SETTINGS_BASES):
+                inherited = inherited or SettingsClass(node.name.value)
+            elif isinstance(base.value, cst.Name) and base.value.value in found:
+                inherited = found[base.value.value]
+        if inherited is None:
+            continue
+        config = _config_values(node.body)
+        prefix = config.get("env_prefix", inherited.prefix)
+        case = config.get("case_sensitive", inherited.case_sensitive)
+        found[node.name.value] = SettingsClass(
+            node.name.value,
+            prefix if isinstance(prefix, str) else "",
+            case if isinstance(case, bool) else False,
+        )
+    return found
+
+
+def is_model_class(node: cst.ClassDef, resolve: NameResolver) -> bool:
+    return any(
+        base.keyword is None and qualified(resolve, base.value, MODEL_BASES | SETTINGS_BASES)
+        for base in node.bases
+    )
+
+
+def field_alias(call: cst.Call) -> str | None:
+    """The variable name a ``Field(...)`` call gives explicitly, if any."""
+    for keyword in _ALIAS_KEYWORDS:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                value = string_value(arg.value)
+                if value is not None:
+                    return value
+    return None
+
+
+def is_field_call(node: cst.BaseExpression, resolve: NameResolver) -> bool:
+    return isinstance(node, cst.Call) and qualified(resolve, node.func, FIELD_FUNCTIONS)
+
+
+def settings_fields(
+    node: cst.ClassDef, settings: SettingsClass, resolve: NameResolver
+) -> list[str]:
+    """Every environment variable the fields of settings class ``node`` read."""
+    variables: list[str] = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.AnnAssign) or not isinstance(small.target, cst.Name):
+                continue
+            field = small.target.value
+            if field == "model_config" or field.startswith("_"):
+                continue
+            if m.matches(small.annotation.annotation, m.Subscript(value=m.Name("ClassVar"))):
+                continue
+            alias = (
+                field_alias(small.value)
+                if isinstance(small.value, cst.Call) and is_field_call(small.value, resolve)
+                else None
+            )
+            variables.append(settings.variable(field, alias))
+    return variables
