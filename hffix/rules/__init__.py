@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from hffix.config import Config
 from hffix.rules.base import Rule
-from hffix.rules.hf001_entrypoint import Entrypoint
 from hffix.rules.hf002_server_start import ServerStartCall
 from hffix.rules.hf003_main_block import MainBlock
 from hffix.rules.hf004_port import HardcodedPort
@@ -19,7 +18,6 @@ from hffix.rules.hf007_requirements import Requirements
 from hffix.rules.hf010_python310 import Python310
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    Entrypoint,
     MainBlock,
     ServerStartCall,
     Docker,
