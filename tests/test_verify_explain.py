@@ -25,12 +25,33 @@ def test_missing_module_listed_but_not_installed(make_repo: MakeRepo) -> None:
     ctx = Context(root, python="/usr/bin/python3")
     failure = explain.exception(event, ctx, "import")
     assert failure.kind == "missing-module"
-    if explain.distribution_for("yaml") is None:
-        # Without the import table, only a requirement named like the module is recognised.
-        assert failure.reason.endswith("add its distribution to requirements.txt")
-    else:
-        assert "requirements.txt lists PyYAML" in failure.reason
-        assert "--install" in failure.reason
+    assert failure.reason == (
+        "module 'yaml' not found (imported at main.py:3) in /usr/bin/python3; "
+        "requirements.txt lists PyYAML: install it there or run with --install"
+    )
+
+
+def test_missing_module_names_the_distribution(make_repo: MakeRepo) -> None:
+    root = make_repo({"main.py": "", "requirements.txt": "fastapi\n"})
+    event = _event(root, "ModuleNotFoundError", "No module named 'jose'", module="jose.jwt")
+    failure = explain.exception(event, Context(root), "import")
+    assert failure.reason == (
+        "module 'jose.jwt' not found (imported at main.py:3); add python-jose to requirements.txt"
+    )
+    unknown = _event(root, "ModuleNotFoundError", "x", module="zz_not_a_module_anywhere")
+    assert explain.exception(unknown, Context(root), "import").reason.endswith(
+        "; add its distribution to requirements.txt"
+    )
+
+
+def test_missing_module_with_a_wrong_requirement_name(make_repo: MakeRepo) -> None:
+    root = make_repo({"main.py": "", "requirements.txt": "fastapi\njose\n"})
+    event = _event(root, "ModuleNotFoundError", "No module named 'jose'", module="jose")
+    failure = explain.exception(event, Context(root, installed=True), "import")
+    assert failure.reason == (
+        "module 'jose' not found (imported at main.py:3): requirements.txt lists jose, "
+        "but 'jose' comes from python-jose; replace it"
+    )
 
 
 def test_missing_module_named_like_its_requirement(make_repo: MakeRepo) -> None:

@@ -163,6 +163,11 @@ def missing_module(event: Event, ctx: Context) -> Failure:
     if distribution and canonical_name(distribution) in declared:
         listed = distribution
     elif canonical_name(top) in declared:
+        if distribution and canonical_name(distribution) != canonical_name(top):
+            return failure(
+                f"module '{name}' not found{where}: requirements.txt lists {top}, but "
+                f"'{top}' comes from {distribution}; replace it"
+            )
         listed = top
     if listed and not ctx.installed:
         return failure(
