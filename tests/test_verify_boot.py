@@ -80,8 +80,10 @@ def test_missing_module_names_the_line_and_the_requirement(
     root = make_repo({"main.py": main_py, "requirements.txt": REQUIREMENTS})
     code, out = verify_text(capsys, root)
     assert code == 1
-    reason = out.rstrip().splitlines()[-1]
+    summary = [line for line in out.splitlines() if line.startswith("✘ ")]
+    reason = summary[0]
     assert reason.startswith("✘ module 'jose' not found (imported at main.py:2)")
+    assert summary[1].startswith("✘ and ")  # HF007 reports the undeclared import too
     assert reason.endswith("; add python-jose to requirements.txt")
     assert "ModuleNotFoundError: No module named 'jose'" in out  # the traceback is shown
 

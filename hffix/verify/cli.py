@@ -102,7 +102,9 @@ def run(
     ] = None,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", metavar="SECONDS", help="Readiness timeout.", min=0.1),
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Wait this long for import and startup.", min=0.1
+        ),
     ] = 60.0,
     python: Annotated[
         str | None,

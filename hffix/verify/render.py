@@ -28,7 +28,8 @@ class _Out:
 
 
 def _item(out: _Out, item: CheckItem, width: int) -> None:
-    codes = f"[{', '.join(item.codes)}] " if item.codes and item.mark is Mark.FAIL else ""
+    shown = [code for code in item.codes if code not in item.label.split()]
+    codes = f"[{', '.join(shown)}] " if shown and item.mark is Mark.FAIL else ""
     detail = f"{codes}{item.detail}".strip()
     label = item.label.ljust(width) if detail else item.label
     out.line(f"  {out.mark(item.mark)} {label}  {detail}".rstrip())
@@ -148,6 +149,10 @@ def render_text(report: VerifyReport, stream: TextIO, *, color: bool, verbose: b
         out.line(f"{out.mark(Mark.PASS)} ready for Spaces: {what}")
     else:
         out.line(f"{out.mark(Mark.FAIL)} {report.reason()}")
+        failed = [i for i in (*report.checklist, *report.rules) if i.mark is Mark.FAIL]
+        if failed and not report.reason().startswith("checklist:"):
+            fix = "; `hffix --write` fixes what it can" if report.fixable else ""
+            out.line(f"{out.mark(Mark.FAIL)} and {len(failed)} checklist/rule line(s) above{fix}")
 
 
 def render_json(report: VerifyReport, stream: TextIO) -> None:
