@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 SERVER = re.compile(
-    r"(?<![\w./\-])(?P<cmd>uvicorn|gunicorn|hypercorn|granian|fastapi[ \t]+(?:run|dev))(?![\w\-.:/])"
+    r"(?<![\w./\-])(?P<cmd>uvicorn|gunicorn|hypercorn|granian|fastapi[ \t]+(?:run|dev))"
+    r"(?![\w\-.:/])"
 )
 _PORT_VALUE = re.compile(r"""^(["']?)\d{1,5}\1$""")
 _BIND_VALUE = re.compile(r"""^(["']?)[\w.\-\[\]:]*:\d{1,5}\1$""")

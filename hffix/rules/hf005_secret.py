@@ -211,9 +211,8 @@ class HardcodedSecret(Rule):
         else:
             status = Status.UNSAFE_FIX
             text += f": --unsafe-fixes reads it from {variable} instead"
-        ctx.report(
-            site.path, text, status=status, line=site.line, col=site.col, variables=[variable]
-        )
+        needed = () if status is Status.UNSAFE_FIX else (variable,)  # to set once applied
+        ctx.report(site.path, text, status=status, line=site.line, col=site.col, variables=needed)
 
     # ------------------------------------------------------------ dotenv files
     def _dotenv(self, ctx: RuleContext, is_test: Callable[[str], bool], fixed: bool) -> None:

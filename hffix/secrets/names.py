@@ -234,7 +234,13 @@ SPEC_VARIABLES = ("DATABASE_URL", "BETTER_AUTH_SECRET", "OPENAI_API_KEY")
 GENERIC = frozenset(
     {
         "KEY",
+        "KEYS",
         "TOKEN",
+        "TOKENS",
+        "SECRETS",
+        "PASSWORDS",
+        "API_KEYS",
+        "AUTHORIZATION",
         "SECRET",
         "PASSWORD",
         "PASSWD",
