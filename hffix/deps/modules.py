@@ -73,6 +73,8 @@ def first_party_names(workspace: Workspace, roots: Iterable[str] = ("",)) -> set
                 stem = stem[:-4]
             if _IDENTIFIER.match(stem):
                 names.add(stem)
+    if not workspace.exists("src/__init__.py"):
+        names.discard("src")  # a src/ layout folder, not a package
     return names
 
 

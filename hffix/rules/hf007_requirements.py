@@ -373,7 +373,8 @@ class _Run:
                         status=Status.MANUAL,
                     )
             return
-        self._add(need.requirement, need.name, need.reason, where)
+        # A pin must be explicit: an extra such as passlib[bcrypt] installs the newest bcrypt.
+        self._add(need.requirement, need.name, need.reason, where, explicit=need.below is not None)
 
     # ------------------------------------------------------------------ wrong entries
     def fix_wrong_entries(

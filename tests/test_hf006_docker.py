@@ -1,0 +1,125 @@
+"""HF006: reading Dockerfiles, and the rule's harvest-then-delete on small repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import hffix
+from hffix.deps import dockerfile
+from hffix.findings import Status
+
+DOCKERFILE = """\
+# escape=\\
+FROM python:3.10-slim AS base
+ENV A=1 B="two words" \\
+    PYTHONUNBUFFERED=1
+ENV LEGACY some value
+RUN apt-get update && \\
+    # a comment inside the continuation
+    apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confnew \\
+      libpq-dev=15.* gcc && rm -rf /var/lib/apt/lists/*
+RUN python3 -m pip install --no-cache-dir -i https://example.org/simple "uvicorn[standard]>=0.30" \\
+    -r requirements.txt --upgrade pip && uv pip install httpx
+RUN ["pip", "install", "orjson"]
+RUN pip install -e . && pip install ./wheels/x.whl
+WORKDIR /srv
+CMD ["uvicorn", "main:app"]
+"""
+
+
+def test_harvest() -> None:
+    found = dockerfile.harvest(DOCKERFILE)
+    assert [(n, v) for n, v, _ in found.env] == [
+        ("A", "1"),
+        ("B", "two words"),
+        ("PYTHONUNBUFFERED", "1"),
+        ("LEGACY", "some value"),
+    ]
+    assert [p for p, _ in found.apt_packages] == ["libpq-dev", "gcc"]
+    assert [p for p, _ in found.pip_packages] == [
+        "uvicorn[standard]>=0.30",
+        "pip",
+        "httpx",
+        "orjson",
+    ]
+    assert [f for f, _ in found.pip_files] == ["requirements.txt"]
+    assert [i.keyword for i in found.commands] == ["WORKDIR", "CMD"]
+    assert found.pip_packages[0][1] == 10  # line of the RUN keyword
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_secret_values_are_masked_never_copied(make_repo: Callable[..., Path]) -> None:
+    secret = "sk-live-0123456789abcdef0123456789abcdef"
+    root = make_repo(
+        {
+            "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "Dockerfile": f"FROM python:3.10\nENV STRIPE_API_KEY={secret}\n"
+            "ENV DATABASE_URL=postgresql://app:hunter2@db/app\nENV DEBUG=0\n",
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF006"])
+    assert result.error is None
+    text = "\n".join(f.message for f in result.findings)
+    assert secret not in text and "hunter2" not in text
+    assert "STRIPE_API_KEY" in text and "DATABASE_URL" in text
+    assert "`ENV DEBUG=0`" in text  # not a secret: the default is shown
+    assert {"STRIPE_API_KEY", "DATABASE_URL", "DEBUG"} <= result.facts.variables
+    assert all(secret not in content for content in _files(root).values())
+    assert "Dockerfile" not in _files(root)
+
+
+def test_packages_txt_is_merged_with_its_newlines(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "main.py": "app = None\n",
+            "packages.txt": "ffmpeg\r\nlibgl1",
+            "Dockerfile": "FROM python:3.10\nRUN apt-get install -y ffmpeg git python3-pip\n",
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF006"])
+    assert result.error is None
+    assert (root / "packages.txt").read_bytes() == b"ffmpeg\r\nlibgl1\r\ngit\r\n"
+
+
+def test_dockerfiles_outside_the_backend_are_kept(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "frontend/Dockerfile": "FROM node:20\n",
+            "docs/Dockerfile.md": "# not a Dockerfile\n",
+            "Containerfile.notes": "x\n",
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF006"])
+    assert result.findings == []
+    assert set(_files(root)) == {
+        "main.py",
+        "frontend/Dockerfile",
+        "docs/Dockerfile.md",
+        "Containerfile.notes",
+    }
+
+
+def test_pip_packages_reach_requirements_through_hf007(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "Dockerfile": "FROM python:3.10\n"
+            "RUN pip install --no-cache-dir fastapi gunicorn==22.0\n",
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF006", "HF007"])
+    assert result.error is None
+    lines = (root / "requirements.txt").read_text().splitlines()
+    assert "gunicorn==22.0" in lines and lines.count("fastapi") == 1
+    reasons = [f.message for f in result.findings if "gunicorn" in f.message and f.code == "HF007"]
+    assert reasons and "Dockerfile:2" in reasons[0]
+    assert all(f.status is Status.FIXED for f in result.findings)

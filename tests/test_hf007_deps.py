@@ -1,0 +1,296 @@
+"""HF007's building blocks: manifests, requirement files, modules, the distribution table."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from hffix.deps import distributions, implied, manifests, modules, reqfiles
+from hffix.deps.stdlib import STDLIB_310, is_stdlib, newer_module
+from hffix.repository.workspace import Workspace
+
+
+def workspace(root: Path, files: dict[str, str | bytes]) -> Workspace:
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return Workspace.load(root)
+
+
+# ---------------------------------------------------------------- Poetry / PEP 621 / Pipfile
+@pytest.mark.parametrize(
+    ("poetry", "pep440"),
+    [
+        ("^1.2.3", ">=1.2.3,<2.0.0"),
+        ("^1.2", ">=1.2,<2.0"),
+        ("^1", ">=1,<2"),
+        ("^0.2.3", ">=0.2.3,<0.3.0"),
+        ("^0.0.3", ">=0.0.3,<0.0.4"),
+        ("^0.0", ">=0.0,<0.1"),
+        ("^0", ">=0,<1"),
+        ("~1.2.3", ">=1.2.3,<1.3.0"),
+        ("~1.2", ">=1.2,<1.3"),
+        ("~1", ">=1,<2"),
+        ("~=1.4.2", "~=1.4.2"),
+        ("*", ""),
+        ("1.2.3", "==1.2.3"),
+        ("1.2.*", "==1.2.*"),
+        (">=1.2,<1.5", ">=1.2,<1.5"),
+        (">= 1.2 < 1.5", ">=1.2,<1.5"),
+    ],
+)
+def test_poetry_constraints_convert_exactly(poetry: str, pep440: str) -> None:
+    assert manifests.poetry_constraint(poetry) == pep440
+
+
+def test_poetry_or_constraint_is_refused() -> None:
+    with pytest.raises(manifests.ConversionError):
+        manifests.poetry_constraint("^1.0 || ^2.0")
+
+
+def test_poetry_tables() -> None:
+    text = """
+[tool.poetry.dependencies]
+python = "^3.10"
+uvicorn = {version = "^0.29", extras = ["standard"], markers = "sys_platform == 'linux'"}
+orjson = [{version = "^3.9", python = "<3.12"}, {version = "^3.10", python = ">=3.12"}]
+lib = {git = "https://github.com/org/lib.git", tag = "v1.0"}
+local = {path = "../local", develop = true}
+extra = {version = "*", optional = true}
+[tool.poetry.group.dev.dependencies]
+pytest = "*"
+"""
+    [declared] = manifests.pyproject_dependencies("pyproject.toml", text)
+    assert declared.lines == [
+        "uvicorn[standard]>=0.29,<0.30; sys_platform == 'linux'",
+        'orjson>=3.9,<4.0; python_version < "3.12"',
+        'orjson>=3.10,<4.0; python_version >= "3.12"',
+        "lib @ git+https://github.com/org/lib.git@v1.0",
+    ]
+    assert len(declared.problems) == 1 and "local path" in declared.problems[0]
+    for line in declared.lines:
+        Requirement(line)
+
+
+def test_pep621_keeps_lines_and_reports_invalid() -> None:
+    text = '[project]\ndependencies = ["fastapi>=0.110", "bad req ^^"]\n'
+    [declared] = manifests.pyproject_dependencies("pyproject.toml", text)
+    assert declared.lines == ["fastapi>=0.110"]
+    assert declared.problems and "bad req" in declared.problems[0]
+
+
+def test_pipfile_packages() -> None:
+    text = (
+        '[packages]\nfastapi = "*"\nuvicorn = {version = ">=0.29", extras = ["standard"]}\n'
+        'pywin32 = {version = "*", sys_platform = "== \'win32\'"}\n'
+        '[dev-packages]\npytest = "*"\n'
+    )
+    declared = manifests.pipfile_packages("Pipfile", text)
+    assert declared.lines == [
+        "fastapi",
+        "uvicorn[standard]>=0.29",
+        "pywin32; sys_platform == 'win32'",
+    ]
+
+
+def test_invalid_toml_is_a_problem_not_a_crash() -> None:
+    [declared] = manifests.pyproject_dependencies("pyproject.toml", "[project\n")
+    assert declared.problems
+
+
+# ---------------------------------------------------------------- requirement files
+def test_utf16_without_bom_is_recovered(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, {"requirements.txt": "fastapi\r\nuvicorn\r\n".encode("utf-16-le")})
+    read = reqfiles.read(ws, "requirements.txt")
+    assert read is not None
+    assert read.text == "fastapi\r\nuvicorn\r\n"
+    assert read.recovered == "UTF-16 without BOM"
+    assert not read.is_utf8
+
+
+def test_utf16_with_bom_is_read_by_the_workspace(tmp_path: Path) -> None:
+    raw = "\ufefffastapi\n".encode("utf-16-be")
+    ws = workspace(tmp_path, {"requirements.txt": raw})
+    read = reqfiles.read(ws, "requirements.txt")
+    assert read is not None and read.text == "fastapi\n" and read.recovered is None
+    assert not read.is_utf8
+
+
+def test_flatten_follows_includes_and_rebases_constraints(tmp_path: Path) -> None:
+    ws = workspace(
+        tmp_path,
+        {
+            "backend/requirements.txt": "-r reqs/base.txt\nfastapi\n",
+            "backend/reqs/base.txt": "-c pins.txt\n-r ../requirements.txt\nsqlmodel\n",
+            "backend/reqs/pins.txt": "sqlalchemy<2.1\n",
+        },
+    )
+    flat = reqfiles.flatten(ws, "backend/requirements.txt")
+    assert [line.text for line in flat.lines] == ["-c backend/reqs/pins.txt", "sqlmodel", "fastapi"]
+    assert flat.files == ["backend/requirements.txt", "backend/reqs/base.txt"]
+
+
+def test_flatten_reports_missing_includes(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, {"backend/requirements.txt": "-r nowhere.txt\n"})
+    assert reqfiles.flatten(ws, "backend/requirements.txt").missing == ["backend/nowhere.txt"]
+
+
+# ---------------------------------------------------------------- modules
+def test_first_party_names(tmp_path: Path) -> None:
+    ws = workspace(
+        tmp_path,
+        {
+            "main.py": "",
+            "app/__init__.py": "",
+            "services/ns/mod.py": "",  # namespace package
+            "backend/api/__init__.py": "",
+            "src/pkg/__init__.py": "",
+            "not-a-module/x.py": "",
+        },
+    )
+    assert modules.first_party_names(ws, ["", "backend"]) == {
+        "main",
+        "app",
+        "services",
+        "backend",
+        "api",
+        "pkg",
+    }
+
+
+def test_imports_of_marks_guards() -> None:
+    source = (
+        "import os\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import boto3\n"
+        "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n"
+        "from . import sibling\nfrom ..pkg import thing\n"
+        "def f():\n    import requests\n"
+    )
+    uses = {u.module or f"{'.' * u.level}": u for u in modules.imports_of(source)}
+    assert uses["boto3"].type_checking and not uses["boto3"].optional
+    assert uses["ujson"].optional
+    assert uses["requests"].line == 12 and not uses["requests"].optional
+    assert uses["pkg"].level == 2
+
+
+def test_imports_of_unparsable_source_falls_back_to_lines() -> None:
+    source = "import httpx\ntype X = int\nfrom yaml import safe_load\n"
+    names = [u.module for u in modules.imports_of(source)]
+    assert "httpx" in names and "yaml" in names
+
+
+def test_runtime_files_follow_first_party_imports(tmp_path: Path) -> None:
+    ws = workspace(
+        tmp_path,
+        {
+            "main.py": "from app.routes import router\n",
+            "app/__init__.py": "",
+            "app/routes.py": "from .deps import x\n",
+            "app/deps.py": "",
+            "app/plugins/extra.py": "import plugin_lib\n",
+            "scripts/seed.py": "import faker\n",
+            "tests/test_app.py": "import pytest\n",
+        },
+    )
+    files = modules.runtime_files(ws, ["main.py"], [""])
+    assert files == [
+        "app/__init__.py",
+        "app/deps.py",
+        "app/plugins/extra.py",
+        "app/routes.py",
+        "main.py",
+    ]
+
+
+# ---------------------------------------------------------------- stdlib and table
+def test_stdlib_is_310s() -> None:
+    assert len(STDLIB_310) == 303
+    assert "tomllib" not in STDLIB_310 and "binhex" in STDLIB_310 and "distutils" in STDLIB_310
+    assert is_stdlib("concurrent.futures") and not is_stdlib("fastapi")
+    assert newer_module("tomllib") == "3.11" and newer_module("wsgiref.types") == "3.11"
+    assert newer_module("wsgiref") is None
+
+
+def test_table_has_the_issues_examples() -> None:
+    table = distributions.IMPORT_DISTRIBUTIONS
+    assert len(table) >= 150
+    expected = {
+        "jwt": "PyJWT",
+        "jose": "python-jose",
+        "yaml": "PyYAML",
+        "dotenv": "python-dotenv",
+        "PIL": "Pillow",
+        "cv2": "opencv-python-headless",
+        "sklearn": "scikit-learn",
+        "bs4": "beautifulsoup4",
+        "psycopg2": "psycopg2-binary",
+        "multipart": "python-multipart",
+        "google.generativeai": "google-generativeai",
+        "langchain_openai": "langchain-openai",
+    }
+    for module, dist in expected.items():
+        assert table[module] == dist
+
+
+def test_resolve_uses_longest_prefix_and_never_guesses() -> None:
+    assert distributions.resolve("google.generativeai.types") == distributions.Resolution(
+        "google-generativeai", "table"
+    )
+    assert distributions.resolve("google") is None
+    assert distributions.resolve("acme_internal_sdk_xyz") is None
+    # Not in the table but installed here (hffix's own dependency): found in the metadata.
+    found = distributions.resolve("pathspec")
+    assert found is not None and found.source in {"table", "environment"}
+    assert distributions.resolve("pathspec", environment=False) in {
+        None,
+        distributions.Resolution("pathspec", "table"),
+    }
+
+
+def _installed_files() -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for dist in importlib.metadata.distributions():
+        name = str(canonicalize_name(dist.metadata["Name"]))
+        files[name] = [str(f) for f in dist.files or []]
+    return files
+
+
+def test_table_entries_match_installed_metadata() -> None:
+    """Every entry whose distribution is installed here ships the module it maps."""
+    installed = _installed_files()
+    checked = 0
+    for module, dist in distributions.IMPORT_DISTRIBUTIONS.items():
+        files = installed.get(str(canonicalize_name(dist)))
+        if files is None:
+            continue
+        path = module.replace(".", "/")
+        assert any(f.startswith((f"{path}/", f"{path}.")) for f in files), (module, dist)
+        checked += 1
+    assert checked >= 10
+
+
+# ---------------------------------------------------------------- runtime-implied needs
+def test_implied_needs() -> None:
+    source = (
+        "from fastapi import FastAPI, File, UploadFile\nfrom pydantic import EmailStr\n"
+        "from passlib.context import CryptContext\nimport sqlalchemy\n"
+        'pwd = CryptContext(schemes=["bcrypt"])\n'
+        'URL = "postgresql+psycopg://u@h/db"\nOTHER = "mysql+pymysql://h/db"\n'
+    )
+    needs = {(n.requirement, n.line) for n in implied.python_needs("main.py", source)}
+    assert needs == {
+        ("python-multipart", 1),
+        ("email-validator", 2),
+        ("bcrypt<5", 5),
+        ("psycopg[binary]", 6),
+        ("PyMySQL", 7),
+    }
+
+
+def test_urls_without_a_sql_toolkit_are_ignored() -> None:
+    source = 'URL = "postgresql+asyncpg://h/db"\n'
+    assert implied.python_needs("main.py", source) == []

@@ -1,0 +1,95 @@
+"""HF007 on small repositories: what it adds, comments out, reports and how it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import hffix
+from hffix.findings import Status
+
+FIVE = "fastapi\nuvicorn\npydantic\nsqlmodel\npython-dotenv\n"
+
+
+def _run(
+    make_repo: Callable[..., Path], files: dict[str, str | bytes], name: str = "repo"
+) -> tuple[Path, hffix.Result]:
+    root = make_repo(files, name=name)
+    result = hffix.fix(root, write=True, select=["HF007"])
+    assert result.error is None, result.error
+    return root, result
+
+
+def test_jwt_distribution_is_replaced_only_with_unsafe_fixes(
+    make_repo: Callable[..., Path],
+) -> None:
+    files: dict[str, str | bytes] = {
+        "main.py": "import jwt\nfrom fastapi import FastAPI\napp = FastAPI()\n",
+        "requirements.txt": FIVE + "jwt\n",
+    }
+    root, result = _run(make_repo, files)
+    assert (root / "requirements.txt").read_text() == FIVE + "jwt\n"
+    assert [f.status for f in result.findings] == [Status.UNSAFE_FIX]
+
+    root = make_repo(files, name="unsafe")
+    result = hffix.fix(root, write=True, select=["HF007"], unsafe_fixes=True)
+    assert (root / "requirements.txt").read_text() == (FIVE + "# jwt  # hffix: not PyJWT\nPyJWT\n")
+
+
+def test_bcrypt_pinned_too_high_is_reported(make_repo: Callable[..., Path]) -> None:
+    source = (
+        "from fastapi import FastAPI\nfrom passlib.context import CryptContext\n"
+        'ctx = CryptContext(schemes=["bcrypt"])\napp = FastAPI()\n'
+    )
+    _, result = _run(
+        make_repo, {"main.py": source, "requirements.txt": FIVE + "passlib\nbcrypt>=4\n"}
+    )
+    [finding] = result.findings
+    assert finding.status is Status.MANUAL and "bcrypt<5" in finding.message
+    _, result = _run(
+        make_repo,
+        {"main.py": source, "requirements.txt": FIVE + "passlib[bcrypt]\nbcrypt==4.0.1\n"},
+        name="pinned",
+    )
+    assert result.findings == []
+
+
+def test_passlib_bcrypt_extra_still_gets_the_pin(make_repo: Callable[..., Path]) -> None:
+    source = "from passlib.hash import bcrypt\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+    root, _ = _run(make_repo, {"main.py": source, "requirements.txt": FIVE + "passlib[bcrypt]\n"})
+    assert (root / "requirements.txt").read_text() == FIVE + "passlib[bcrypt]\nbcrypt<5\n"
+
+
+def test_utf16_without_bom_is_rewritten_as_utf8(make_repo: Callable[..., Path]) -> None:
+    raw = FIVE.replace("\n", "\r\n").encode("utf-16-le")
+    root, result = _run(make_repo, {"main.py": "import fastapi\n", "requirements.txt": raw})
+    assert (root / "requirements.txt").read_bytes() == FIVE.replace("\n", "\r\n").encode()
+    assert any("UTF-16 without BOM" in f.message for f in result.findings)
+
+
+def test_environment_lookup_can_be_turned_off(make_repo: Callable[..., Path]) -> None:
+    files: dict[str, str | bytes] = {
+        "main.py": "import pathspec\nfrom fastapi import FastAPI\napp = FastAPI()\n",
+        "requirements.txt": FIVE,
+        "pyproject.toml": "[tool.hffix]\nenvironment-metadata = false\n",
+    }
+    _, result = _run(make_repo, files)
+    [finding] = result.findings
+    assert finding.status is Status.MANUAL and finding.path == "main.py" and finding.line == 1
+
+
+def test_suppression_comment_silences_an_unknown_import(make_repo: Callable[..., Path]) -> None:
+    source = "import acme_sdk  # hffix: ignore[HF007]\nfrom fastapi import FastAPI\n"
+    _, result = _run(make_repo, {"main.py": source, "requirements.txt": FIVE})
+    assert result.findings == []
+
+
+def test_second_run_changes_nothing(make_repo: Callable[..., Path]) -> None:
+    files: dict[str, str | bytes] = {
+        "main.py": "import yaml\nfrom fastapi import FastAPI, File\napp = FastAPI()\n",
+        "requirements.txt": "typing\nfastapi\n",
+    }
+    root, first = _run(make_repo, files)
+    assert first.findings
+    again = hffix.fix(root, write=True, select=["HF007"])
+    assert again.changes == [] and again.findings == []
