@@ -34,6 +34,7 @@ def test_help_says_it_runs_the_code(capsys: pytest.CaptureFixture[str]) -> None:
         ["verify", ".", "--rebuild"],
         ["verify", ".", "--format", "yaml"],
         ["verify", ".", "--no-such-option"],
+        ["verify", ".", "--python", "/no/such/python3"],
     ],
 )
 def test_usage_errors_exit_2(

@@ -216,7 +216,13 @@ def boot(root: Path, options: BootOptions, ctx: explain.Context) -> Boot:
         out_path, err_path = folder / "stdout.txt", folder / "stderr.txt"
         with out_path.open("wb") as out, err_path.open("wb") as err:
             started = time.monotonic()
-            process = _spawn(root, options, events.path, out, err)
+            try:
+                process = _spawn(root, options, events.path, out, err)
+            except OSError as exc:
+                report.attempted = False
+                report.failure = Failure("spawn", f"cannot run {options.python}: {exc}")
+                report.skipped = report.failure.reason
+                return report
             report.pid = process.pid
             outcome = "timeout"
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -137,6 +138,8 @@ def run(
     for item in paths or []:
         if not item.startswith("/"):
             raise UsageProblem(f"--path must start with '/': {item!r}")
+    if python is not None and shutil.which(python) is None:
+        raise UsageProblem(f"--python {python}: no such interpreter")
     if rebuild and not install:
         raise UsageProblem("--rebuild needs --install")
     options = VerifyOptions(
