@@ -220,6 +220,9 @@ class HardcodedSecret(Rule):
         dotenvs = [p for p in workspace.paths() if envfile.is_dotenv(p) and not is_test(p)]
         for path in dotenvs:
             self._report_dotenv(ctx, path)
+        for path in workspace.paths():
+            if envfile.is_example(path) and not is_test(path):
+                self._clean_example(ctx, path)
         example_written = False
         if fixed or ctx.facts.variables:
             example_written = self._update_example(ctx, is_test)
@@ -246,6 +249,34 @@ class HardcodedSecret(Rule):
                 f"`git rm --cached {path}` and rotate them: git history keeps them"
             )
         ctx.report(path, message, status=Status.FIXED, variables=names)
+
+    def _clean_example(self, ctx: RuleContext, path: str) -> None:
+        """Example files are committed on purpose: real-looking secrets in them lose their value."""
+        text = ctx.text(path)
+        if text is None or not ctx.allows(path):
+            return
+        lines: list[int] = []
+        for entry in envfile.entries(text):
+            found = classify(entry.value, entry.name)
+            if (
+                found is None
+                or found.verdict is not Verdict.SAFE
+                or not ctx.allows(path, entry.line)
+            ):
+                continue
+            lines.append(entry.line)
+            ctx.facts.secret_values.add(entry.value)
+            ctx.report(
+                path,
+                f"{found.kind} `{found.masked}` as the value of {entry.name}: the value is "
+                f"removed (example files list names only); rotate it: git history keeps it",
+                status=Status.FIXED,
+                line=entry.line,
+                col=1,
+                variables=[entry.name],
+            )
+        if lines:
+            ctx.workspace.write(path, envfile.blank_values(text, lines))
 
     def _update_example(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> bool:
         workspace = ctx.workspace

@@ -32,6 +32,8 @@ def proposal(site: Site) -> tuple[str, int]:
         return context.fixed_variable, 0
     embedded_password = site.fix is Fix.EMBED and detection.password_variable is not None
     default = detection.password_variable if embedded_password else detection.variable
+    if default is not None and (context.partial or site.fix is Fix.EMBED):
+        return default, 3  # the name holds more than the secret ("token " + "ghp_…")
     name = context.name
     if name:
         base = names.env_name(name)
@@ -66,8 +68,10 @@ def assign_variables(sites: Sequence[Site]) -> None:
         best = min(group, key=lambda s: (s.rank, s.path, s.line, s.col))
         variable = best.variable
         secret = _group_key(best)
-        if best.rank > 0:
-            variable = _free(variable, secret, taken)
+        if best.rank > 0 and taken.get(variable, secret) != secret:
+            # The conventional name is another secret's: the place's own name is better than _2.
+            own = [a for s in group if (a := _own_name(s)) and taken.get(a, secret) == secret]
+            variable = own[0] if own else _free(variable, secret, taken)
         taken.setdefault(variable, secret)
         verdict = (
             Verdict.SAFE
@@ -79,6 +83,14 @@ def assign_variables(sites: Sequence[Site]) -> None:
                 site.variable = variable
             if site.detection.verdict is not verdict:
                 site.detection = replace(site.detection, verdict=verdict)
+
+
+def _own_name(site: Site) -> str | None:
+    """The variable the place itself suggests (``GITHUB_FINE_GRAINED = …``), if it names one."""
+    name = site.context.name
+    if not name or site.context.rank > 2 or not names.env_name(name):
+        return None
+    return names.qualified(site.context.prefix, names.env_name(name))
 
 
 def _free(variable: str, secret: str, taken: dict[str, str]) -> str:

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+import clients
+
+app = FastAPI()

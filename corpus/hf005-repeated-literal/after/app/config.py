@@ -1,0 +1,4 @@
+import os
+
+SECRET_KEY = os.environ.get("SECRET_KEY")
+ALGORITHM = "HS256"

@@ -1,0 +1,4 @@
+from itsdangerous import URLSafeTimedSerializer
+import os
+
+serializer = URLSafeTimedSerializer(os.environ.get("SECRET_KEY"))

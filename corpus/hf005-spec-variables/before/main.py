@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from core import settings
+
+app = FastAPI()
