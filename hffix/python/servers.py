@@ -7,6 +7,7 @@ are both ``uvicorn.run``. Used by HF002 (the calls) and HF003 (``__main__`` bloc
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Collection
 from typing import Any, cast
 
@@ -138,3 +139,31 @@ def is_main_guard(node: cst.CSTNode) -> bool:
         o for o in operands if isinstance(o, cst.SimpleString) and o.evaluated_value == "__main__"
     ]
     return len(names) == 1 and len(strings) == 1
+
+
+def imports_server(tree: ast.Module) -> bool:
+    """Cheap gate on the shared ``ast``: does the module import a server package anywhere?"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(alias.name.split(".")[0] in SERVER_MODULES for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] in SERVER_MODULES:
+                return True
+    return False
+
+
+def has_main_guard(tree: ast.Module) -> bool:
+    """Cheap gate on the shared ``ast``: a module-level ``if __name__ == "__main__":``?"""
+    for node in tree.body:
+        if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+            continue
+        test = node.test
+        operands = [test.left, *test.comparators]
+        if len(operands) != 2 or not isinstance(test.ops[0], ast.Eq):
+            continue
+        if any(isinstance(o, ast.Name) and o.id == "__name__" for o in operands) and any(
+            isinstance(o, ast.Constant) and o.value == "__main__" for o in operands
+        ):
+            return True
+    return False

@@ -19,6 +19,7 @@ from hffix.python.servers import (
     SERVER_CLASSES,
     SERVER_CONFIGS,
     NameResolver,
+    imports_server,
     is_server_call,
     is_server_statement,
     qualified,
@@ -107,6 +108,9 @@ class ServerStartCall(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         for path, _text in ctx.python_files(*NEEDLES):
+            syntax = ctx.syntax(path)
+            if syntax is not None and syntax.tree is not None and not imports_server(syntax.tree):
+                continue  # mentions uvicorn, imports none of it: no need for the slow parse
             module = ctx.parse(path)
             if module is None:
                 continue

@@ -18,6 +18,7 @@ from hffix.python.names import NameUses, assigned_names, small_statements
 from hffix.python.servers import (
     COROUTINE_RUNNERS,
     SERVER_MODULES,
+    has_main_guard,
     is_main_guard,
     is_server_statement,
     launches_server_process,
@@ -120,6 +121,9 @@ class MainBlock(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         for path, _text in ctx.python_files("__main__"):
+            syntax = ctx.syntax(path)
+            if syntax is not None and syntax.tree is not None and not has_main_guard(syntax.tree):
+                continue  # the slow parse only for modules that have a block
             module = ctx.parse(path)
             if module is None or not any(is_main_guard(s) for s in module.body):
                 continue
