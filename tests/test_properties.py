@@ -51,6 +51,9 @@ IMPORT_FORMS = {
 }
 
 
+SPEC_REQUIREMENTS = "fastapi\nuvicorn\npydantic\nsqlmodel\npython-dotenv\n"
+
+
 @dataclass(frozen=True)
 class Module:
     text: str
@@ -140,7 +143,7 @@ def modules(draw: st.DrawFn) -> Module:
         else:
             lines.append("PORT = 8000")
     if draw(st.booleans()):
-        lines += ["", ""] + draw(main_block(call, indent))
+        lines += ["", "", *draw(main_block(call, indent))]
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     text = newline.join(lines) + (newline if draw(st.booleans()) else "")
     return Module(text, frozenset(routes))

@@ -147,9 +147,12 @@ def imports_server(tree: ast.Module) -> bool:
         if isinstance(node, ast.Import):
             if any(alias.name.split(".")[0] in SERVER_MODULES for alias in node.names):
                 return True
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module.split(".")[0] in SERVER_MODULES:
-                return True
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] in SERVER_MODULES
+        ):
+            return True
     return False
 
 
