@@ -13,16 +13,16 @@ from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
     QualifiedName,
-    QualifiedNameProvider,
 )
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
-from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified, qualified_names
+from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified
 from hffix.repository.workspace import Unreadable
 from hffix.rules import hf004_shell as shell
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.envreads import env_call
+from hffix.secrets.imports import ImportMap
 from hffix.secrets.names import env_name
 from hffix.secrets.scope import tests_matcher
 from hffix.secrets.settings import settings_classes
@@ -32,9 +32,13 @@ PORT_CALLS = SERVER_FUNCTIONS | SERVER_CONFIGS | {"granian.Granian", "granian.se
 # REDIS_PORT, SMTP_PORT and other services' ports never match.
 SERVER_PORT = re.compile(
     r"^(?:(?:API|APP|APPLICATION|SERVER|HTTP|HTTPS|WEB|WEBSERVER|UVICORN|GUNICORN|HYPERCORN|"
-    r"GRANIAN|BACKEND|SERVICE|LISTEN|LISTENING|FASTAPI|ASGI|DEFAULT|BIND)_)?PORT$"
+    r"GRANIAN|BACKEND|SERVICE|LISTEN|LISTENING|FASTAPI|ASGI|BIND)_)?PORT$"
 )
 VARIABLE = "PORT"
+# "port" as a word or the last part of a name: PORT, api_port, serverPort, port=; not "import".
+_MENTIONS_PORT = re.compile(
+    r"(?<![A-Za-z])(?:port|PORT|Port)(?![a-z])|[a-z0-9]Port(?![a-z])|_PORT|_port"
+)
 
 
 def is_server_port_name(name: str) -> bool:
@@ -124,7 +128,7 @@ class HardcodedPort(Rule):
     # ------------------------------------------------------------ Python
     def _python(self, ctx: RuleContext, path: str) -> None:
         text = ctx.text(path)
-        if text is None or not re.search(r"(?i)port", text):
+        if text is None or not _MENTIONS_PORT.search(text):
             return
         module = ctx.parse(path)
         if module is None:
@@ -178,14 +182,16 @@ class _Issue:
 
 
 def _port_literal(node: cst.BaseExpression) -> str | None:
-    """``"8000"`` for ``8000`` or ``"8000"``; None for anything else."""
+    """``"8000"`` for ``8000`` or ``"8000"``; None for anything else, and for port 0 (any
+    free port, chosen by the system)."""
+    text: str | None = None
     if isinstance(node, cst.Integer) and node.value.isdigit():
-        return str(int(node.value))
-    if isinstance(node, cst.SimpleString):
+        text = str(int(node.value))
+    elif isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         if isinstance(value, str) and value.isdigit() and len(value) <= 5:
-            return value
-    return None
+            text = value
+    return text if text is not None and 0 < int(text) < 65536 else None
 
 
 def _env_port(port: str, as_int: bool, quote: str = '"') -> cst.BaseExpression:
@@ -194,7 +200,7 @@ def _env_port(port: str, as_int: bool, quote: str = '"') -> cst.BaseExpression:
 
 
 class _Ports(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
         super().__init__(context)
@@ -202,11 +208,12 @@ class _Ports(VisitorBasedCodemodCommand):
         self.path = path
         self.issues: list[_Issue] = []
         self._settings: set[str] = set()
+        self._imports: ImportMap | None = None
         self._class_depth: list[cst.ClassDef] = []
         self._function_depth = 0
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        return qualified_names(self, node)
+        return self._imports(node) if self._imports is not None else set()
 
     def _report(self, node: cst.CSTNode, port: str, where: str) -> bool:
         pos = self.get_metadata(PositionProvider, node)
@@ -218,6 +225,7 @@ class _Ports(VisitorBasedCodemodCommand):
         return True
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._imports = ImportMap(node)
         self._settings = set(settings_classes(node, self._names))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

@@ -14,8 +14,8 @@ from hffix.findings import FixSafety, Status
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets import classify
 from hffix.secrets.classify import Verdict
-from hffix.secrets.naming import assign_variables, repeats
-from hffix.secrets.pysource import Fix, Literal, NodeKey, Site, scan_module
+from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
+from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
 from hffix.secrets.reads import variables_read
 from hffix.secrets.rewrite import Action, rewrite
 from hffix.secrets.scope import tests_matcher
@@ -135,19 +135,23 @@ class HardcodedSecret(Rule):
     def run(self, ctx: RuleContext) -> None:
         is_test = tests_matcher(ctx.config)
         modules: dict[str, cst.Module] = {}
-        sites: list[Site] = []
-        literals: list[Literal] = []
+        scans: list[ModuleScan] = []
+        allowed = _Suppressions(ctx)
         for path, text in ctx.python_files():
             if is_test(path) or not _INTERESTING.search(text):
                 continue
             module = ctx.parse(path)
             if module is None:
                 continue
-            scan = scan_module(path, module)
             modules[path] = module
-            sites.extend(s for s in scan.sites if _allowed(ctx, s.path, s.lines))
-            literals.extend(x for x in scan.literals if _allowed(ctx, x.path, x.lines))
-        sites.extend(repeats(sites, literals))
+            scans.append(scan_module(path, module))
+        sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
+        known = distinctive_secrets(sites)
+        if known:
+            literals = [
+                x for scan in scans for x in scan.literals(known) if allowed(x.path, x.lines)
+            ]
+            sites.extend(repeats(known, literals))
         assign_variables(sites)
         fixed = self._fix_modules(ctx, modules, sites)
         self._dotenv(ctx, is_test, fixed)
@@ -316,18 +320,25 @@ class HardcodedSecret(Rule):
 _READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
 
 
-def _allowed(ctx: RuleContext, path: str, lines: tuple[int, ...]) -> bool:
-    if not ctx.allows(path, *lines):
-        return False
-    text = ctx.text(path)
-    if text is None:
-        return False
-    source = text.splitlines()
-    for line in lines:
-        if 0 < line <= len(source) and _PRAGMA in source[line - 1]:
+class _Suppressions:
+    """``# hffix: ignore[HF005]``, per-file-ignores and detect-secrets' pragmas."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self._lines: dict[str, list[str]] = {}
+
+    def __call__(self, path: str, lines: tuple[int, ...]) -> bool:
+        if not self.ctx.allows(path, *lines):
             return False
-    first = min(lines, default=0)
-    return not (1 < first <= len(source) + 1 and _PRAGMA_NEXT in source[first - 2])
+        if path not in self._lines:
+            text = self.ctx.text(path)
+            self._lines[path] = text.splitlines() if text is not None else []
+        source = self._lines[path]
+        for line in lines:
+            if 0 < line <= len(source) and _PRAGMA in source[line - 1]:
+                return False
+        first = min(lines, default=0)
+        return not (1 < first <= len(source) + 1 and _PRAGMA_NEXT in source[first - 2])
 
 
 def _key_of(site: Site) -> NodeKey | None:

@@ -112,11 +112,18 @@ def recognise(value: str) -> Detection | None:
     return None
 
 
-def classify(value: str, name: str | None = None) -> Detection | None:
+# Values that name a credential rather than hold one (``dict(password="passwd")``).
+NAME_WORDS = frozenset(
+    {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "auth"}
+)
+
+
+def classify(value: str, name: str | None = None, *, slot: bool = False) -> Detection | None:
     """The secret in ``value`` held under ``name`` (a variable, field, keyword or key), or None.
 
     ``name`` is any spelling (``openaiApiKey``, ``OPENAI_API_KEY``); ``None`` when the value
-    has no name at all (a positional argument, a list element).
+    has no name at all (a positional argument, a list element). ``slot`` says the place only
+    ever takes a secret (the key of ``jwt.encode``): even ``"secret"`` is one there.
     """
     found = recognise(value)  # checks its own placeholders (``sk-xxxx…``, ``user:password@``)
     if found is not None:
@@ -124,13 +131,15 @@ def classify(value: str, name: str | None = None) -> Detection | None:
     if placeholders.is_placeholder(value) or placeholders.is_benign(value):
         return None
     signal = names.signal(name)
-    if signal is NameSignal.EXCLUDED:
-        return None
+    if signal is NameSignal.EXCLUDED or (name and names.words(value) == names.words(name)):
+        return None  # `apiKey = "apiKey"` (enum members), `password = "password"`
     whole = (0, len(value))
     if is_high_entropy(value) and not placeholders.is_uuid(value):
         verdict = Verdict.SAFE if signal in (NameSignal.STRONG, NameSignal.WEAK) else Verdict.UNSAFE
         return Detection(verdict, "high-entropy string", *whole, None, mask(value))
-    if signal is NameSignal.STRONG:
+    if value.lower() in NAME_WORDS and not slot:
+        return None
+    if signal is NameSignal.STRONG and len(value) >= 4 and any(c.isalnum() for c in value):
         return Detection(Verdict.SAFE, "hardcoded secret", *whole, None, mask(value))
     if signal is NameSignal.WEAK and _secretish(value):
         return Detection(Verdict.UNSAFE, "possible secret", *whole, None, mask(value))
@@ -141,9 +150,7 @@ def _secretish(value: str) -> bool:
     """A value a weak name (``*_TOKEN``, ``*_KEY``) could hold as a credential."""
     if len(value) < 6 or placeholders.is_identifier_like(value):
         return False
-    return (
-        any(c.isdigit() for c in value) or any(not c.isalnum() for c in value) or len(value) >= 12
-    )
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
 def is_distinctive(value: str) -> bool:

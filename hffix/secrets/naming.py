@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from hffix.secrets import names
-from hffix.secrets.classify import Verdict, is_distinctive, mask
+from hffix.secrets.classify import Verdict, is_distinctive
 from hffix.secrets.names import NameSignal
 from hffix.secrets.pysource import Fix, Literal, Site
 
@@ -102,12 +102,22 @@ def _free(variable: str, secret: str, taken: dict[str, str]) -> str:
     return f"{variable}_{number}"
 
 
-def repeats(sites: Sequence[Site], literals: Iterable[Literal]) -> list[Site]:
-    """New sites for plain literals equal to a distinctive secret found at another site."""
+def distinctive_secrets(sites: Sequence[Site]) -> dict[str, Site]:
+    """Secrets whose every other verbatim occurrence is surely the same secret."""
     known: dict[str, Site] = {}
     for site in sites:
-        if site.fix is not Fix.EMBED and site.secret == site.value and is_distinctive(site.value):
+        if (
+            site.fix is not Fix.EMBED
+            and site.secret == site.value
+            and site.detection.verdict is Verdict.SAFE
+            and is_distinctive(site.value)
+        ):
             known.setdefault(site.value, site)
+    return known
+
+
+def repeats(known: dict[str, Site], literals: Iterable[Literal]) -> list[Site]:
+    """New sites for plain literals equal to a secret found at another site."""
     found: list[Site] = []
     for literal in literals:
         origin = known.get(literal.value)
@@ -117,25 +127,20 @@ def repeats(sites: Sequence[Site], literals: Iterable[Literal]) -> list[Site]:
         fix = context.fix
         if fix is Fix.REPLACE and context.partial:
             fix = Fix.REPLACE_IN_CONCAT
-        detection = replace(
-            origin.detection, start=0, end=len(literal.value), masked=mask(literal.value)
+        site = Site(
+            path=literal.path,
+            node=literal.node,
+            statement=literal.statement,
+            value=literal.value,
+            secret=literal.value,
+            raw_secret=literal.raw,
+            detection=origin.detection,
+            context=context,
+            fix=fix,
+            quote=literal.quote,
+            notes=["the same value as another finding"],
         )
-        found.append(
-            Site(
-                literal.path,
-                literal.line,
-                literal.col,
-                literal.lines,
-                literal.value,
-                literal.value,
-                literal.raw,
-                detection,
-                context,
-                fix,
-                literal.string_key,
-                literal.target_key,
-                quote=literal.quote,
-                notes=["the same value as another finding"],
-            )
-        )
+        site.line, site.col, site.lines = literal.line, literal.col, literal.lines
+        site.string_key, site.target_key = literal.string_key, literal.target_key
+        found.append(site)
     return found

@@ -39,6 +39,9 @@ PLACEHOLDER_WORDS = frozenset(
         "not-set",
         "not_set",
         "redacted",
+        "test",
+        "testing",
+        "demo",
         "hidden",
         "secret-here",
         "key-here",
@@ -80,7 +83,7 @@ ALGORITHMS = re.compile(
     )$"""
 )
 _TEMPLATE = re.compile(r"\{[^{}]*\}|%\(\w+\)[sdr]|%[sd]\b|\$\{\w+\}|^\$[A-Za-z_]\w*$")
-_ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z_]*$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][A-Za-z]*(?:-[A-Za-z]+)*$")
 _HEADERS = frozenset({"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Bearer"})
 _IDENTIFIER_WORDS = re.compile(r"^[a-z]+(?:[_.:\-][a-z]+)*$")

@@ -15,22 +15,16 @@ fixed (:class:`Fix`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, cast
 
 import libcst as cst
-from libcst.metadata import (
-    CodeRange,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedName,
-    QualifiedNameProvider,
-)
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName
 
-from hffix.secrets.classify import Detection, classify, recognise
+from hffix.secrets.classify import Detection, classify, is_distinctive, recognise
 from hffix.secrets.envreads import env_call, environ_subscript, string_value
+from hffix.secrets.imports import ImportMap
 from hffix.secrets.settings import (
     SettingsClass,
     field_alias,
@@ -150,47 +144,64 @@ class Context:
     partial: bool = False  # one operand of a + chain
     where: str = "a string"  # for messages; never contains a value
     rank: int = 3  # how good a name the place gives: 0 best
+    slot: bool = False  # a position that only ever takes a secret (jwt.encode's key)
     settings_none: bool = False  # SETTINGS_DEFAULT: the annotation allows None
 
 
 SKIP = Context(fix=Fix.MANUAL, where="")
 
 
-@dataclass
-class Site:
-    """One literal to report (and usually fix)."""
+@dataclass(kw_only=True)
+class _Located:
+    """Where a literal is. Filled in by :meth:`locate` once positions are known, so that
+    modules without findings never pay for position metadata."""
 
     path: str
-    line: int
-    col: int
-    lines: tuple[int, ...]  # lines a suppression comment may sit on
+    node: cst.CSTNode = field(repr=False)  # the string node
+    statement: cst.CSTNode | None = field(repr=False)  # the small statement holding it
+    line: int = 0
+    col: int = 0
+    lines: tuple[int, ...] = ()  # lines a suppression comment may sit on
+    string_key: NodeKey = ("", 0, 0, 0, 0)
+    target_key: NodeKey | None = None
+
+    def locate(
+        self, positions: Mapping[cst.CSTNode, CodeRange], target: cst.CSTNode | None
+    ) -> None:
+        where = positions[self.node]
+        self.line, self.col = where.start.line, where.start.column + 1
+        lines = {where.start.line, where.end.line}
+        if self.statement is not None:
+            outer = positions[self.statement]
+            lines |= {outer.start.line, outer.end.line}
+        self.lines = tuple(sorted(lines))
+        self.string_key = node_key(self.node, where)
+        self.target_key = node_key(target, positions[target]) if target is not None else None
+
+
+@dataclass(kw_only=True)
+class Site(_Located):
+    """One literal to report (and usually fix)."""
+
     value: str  # the literal's value
     secret: str  # the secret text (the value, or a part of it)
     raw_secret: str  # the secret as written in the source (escapes kept)
     detection: Detection
     context: Context
     fix: Fix
-    string_key: NodeKey
-    target_key: NodeKey | None
     variable: str = ""  # chosen by the rule once every module is read
     rank: int = 3
     quote: str = '"'
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Literal:
-    """A whole string literal that is not a secret on its own (kept to find repeats)."""
+@dataclass(kw_only=True)
+class Literal(_Located):
+    """A distinctive literal that is not a secret on its own (kept to find repeats)."""
 
-    path: str
-    line: int
-    col: int
-    lines: tuple[int, ...]
     value: str
     raw: str
     context: Context
-    string_key: NodeKey
-    target_key: NodeKey | None
     quote: str
 
 
@@ -210,8 +221,6 @@ def _prefix_for(qualified_name: str) -> str | None:
 
 
 class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, QualifiedNameProvider)
-
     def __init__(self, path: str, module: cst.Module) -> None:
         super().__init__()
         self.path = path
@@ -219,20 +228,27 @@ class _Collector(cst.CSTVisitor):
         self.settings: dict[str, SettingsClass] = {}
         self.sites: list[Site] = []
         self.literals: list[Literal] = []
+        self.imports = ImportMap(module)
+        self._stack: list[cst.CSTNode] = []
+        self._parents: dict[int, cst.CSTNode] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._stack:
+            self._parents[id(node)] = self._stack[-1]
+        self._stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        self._stack.pop()
 
     # ------------------------------------------------------------ metadata helpers
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
-
-    def _range(self, node: cst.CSTNode) -> CodeRange:
-        return self.get_metadata(PositionProvider, node)
-
-    def _key(self, node: cst.CSTNode) -> NodeKey:
-        return node_key(node, self._range(node))
+        """The parent of ``node``, which must be the node being visited or an ancestor."""
+        return self._parents.get(id(node))
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        provider = cast(Any, QualifiedNameProvider)
-        return cast(set[QualifiedName], self.get_metadata(provider, node, set()))
+        return self.imports(node)
 
     def _callee(self, call: cst.Call) -> tuple[str, str]:
         """(qualified name or source text, short text for messages) of a call's function."""
@@ -259,15 +275,6 @@ class _Collector(cst.CSTVisitor):
         while current is not None and not isinstance(current, cst.FunctionDef):
             current = self._parent(current)
         return current
-
-    def _suppression_lines(self, node: cst.CSTNode) -> tuple[int, ...]:
-        where = self._range(node)
-        lines = {where.start.line, where.end.line}
-        stmt = self._statement(node)
-        if stmt is not None:
-            outer = self._range(stmt)
-            lines |= {outer.start.line, outer.end.line}
-        return tuple(sorted(lines))
 
     # ------------------------------------------------------------ visiting
     def visit_Module(self, node: cst.Module) -> None:
@@ -299,24 +306,20 @@ class _Collector(cst.CSTVisitor):
         context = self._context(node)
         if context is SKIP:
             return
-        detection = classify(value, self._signal_name(context))
-        where = self._range(node)
+        detection = classify(value, self._signal_name(context), slot=context.slot)
         quote = node.quote[0] if isinstance(node, cst.SimpleString) else '"'
         raw = node.raw_value if isinstance(node, cst.SimpleString) else value
         if detection is None:
-            if not is_bytes and isinstance(node, cst.SimpleString):
+            if not is_bytes and isinstance(node, cst.SimpleString) and is_distinctive(value):
                 self.literals.append(
                     Literal(
-                        self.path,
-                        where.start.line,
-                        where.start.column + 1,
-                        self._suppression_lines(node),
-                        value,
-                        raw,
-                        context,
-                        self._key(node),
-                        self._key(context.target) if context.target is not None else None,
-                        quote,
+                        path=self.path,
+                        node=node,
+                        statement=self._statement(node),
+                        value=value,
+                        raw=raw,
+                        context=context,
+                        quote=quote,
                     )
                 )
             return
@@ -327,18 +330,15 @@ class _Collector(cst.CSTVisitor):
             fix = Fix.MANUAL
         self.sites.append(
             Site(
-                self.path,
-                where.start.line,
-                where.start.column + 1,
-                self._suppression_lines(node),
-                value,
-                secret,
-                raw_secret,
-                detection,
-                context,
-                fix,
-                self._key(node),
-                self._key(context.target) if context.target is not None else None,
+                path=self.path,
+                node=node,
+                statement=self._statement(node),
+                value=value,
+                secret=secret,
+                raw_secret=raw_secret,
+                detection=detection,
+                context=context,
+                fix=fix,
                 quote=quote,
                 notes=["bytes literal"] if is_bytes else [],
             )
@@ -377,7 +377,6 @@ class _Collector(cst.CSTVisitor):
         context = self._context(node)
         if context is SKIP:
             return
-        where = self._range(node)
         for part in node.parts:
             if not isinstance(part, cst.FormattedStringText):
                 continue
@@ -390,18 +389,15 @@ class _Collector(cst.CSTVisitor):
                 detection = replace(detection, variable=detection.password_variable)
             self.sites.append(
                 Site(
-                    self.path,
-                    where.start.line,
-                    where.start.column + 1,
-                    self._suppression_lines(node),
-                    part.value,
-                    secret,
-                    secret,
-                    detection,
-                    replace(context, partial=True),
-                    Fix.EMBED if part.value.count(secret) == 1 else Fix.MANUAL,
-                    self._key(node),
-                    None,
+                    path=self.path,
+                    node=node,
+                    statement=self._statement(node),
+                    value=part.value,
+                    secret=secret,
+                    raw_secret=secret,
+                    detection=detection,
+                    context=replace(context, partial=True),
+                    fix=Fix.EMBED if part.value.count(secret) == 1 else Fix.MANUAL,
                     quote=node.quote[0],
                 )
             )
@@ -572,7 +568,14 @@ class _Collector(cst.CSTVisitor):
             if position is not None and call.func.attr.value != "login":
                 position = None
         where = f"argument {index + 1} of `{short}()`"
-        return Context(name=position, prefix=prefix, partial=partial, where=where, rank=2)
+        return Context(
+            name=position,
+            prefix=prefix,
+            partial=partial,
+            where=where,
+            rank=2,
+            slot=position is not None,
+        )
 
     def _assign_context(
         self,
@@ -672,14 +675,37 @@ _GENERIC_CLASSES = frozenset(
 )
 
 
-@dataclass
 class ModuleScan:
-    sites: list[Site]
-    literals: list[Literal]
+    """What one module holds: its secrets, and distinctive literals that may repeat one."""
+
+    def __init__(self, module: cst.Module, sites: list[Site], literals: list[Literal]) -> None:
+        self._module = module
+        self._sites = sites
+        self._literals = literals
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def _locate(self, items: Sequence[Site | Literal]) -> None:
+        if not items:
+            return
+        if self._positions is None:
+            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        for item in items:
+            item.locate(self._positions, item.context.target)
+
+    def sites(self) -> list[Site]:
+        self._locate(self._sites)
+        return self._sites
+
+    def literals(self, values: Collection[str]) -> list[Literal]:
+        """The literals whose value is one of ``values``."""
+        found = [x for x in self._literals if x.value in values]
+        self._locate(found)
+        return found
 
 
 def scan_module(path: str, module: cst.Module) -> ModuleScan:
-    """Every secret and every other plain literal of ``module`` (see the module docstring)."""
+    """Every secret and every distinctive plain literal of ``module``."""
     collector = _Collector(path, module)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-    return ModuleScan(collector.sites, collector.literals)
+    module.visit(collector)
+    return ModuleScan(module, collector.sites, collector.literals)

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import libcst as cst
-import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, QualifiedName, QualifiedNameProvider
+from libcst.metadata import QualifiedName
 
 from hffix.secrets.envreads import env_call, environ_subscript
+from hffix.secrets.imports import ImportMap, walk_statements
 from hffix.secrets.settings import settings_classes, settings_fields
 
 
 class _Reads(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
-
-    def __init__(self) -> None:
+    def __init__(self, module: cst.Module) -> None:
         super().__init__()
         self.found: set[str] = set()
         self._written: set[int] = set()
+        self._imports = ImportMap(module)
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        provider = cast(Any, QualifiedNameProvider)
-        return cast(set[QualifiedName], self.get_metadata(provider, node, set()))
+        return self._imports(node)
 
     def visit_Module(self, node: cst.Module) -> None:
         settings = settings_classes(node, self._names)
-        for klass in m.findall(node, m.ClassDef()) if settings else ():
-            assert isinstance(klass, cst.ClassDef)
+        for klass in walk_statements(node) if settings else ():
+            if not isinstance(klass, cst.ClassDef):
+                continue
             info = settings.get(klass.name.value)
             if info is not None:
                 self.found.update(settings_fields(klass, info, self._names))
@@ -50,6 +47,6 @@ class _Reads(cst.CSTVisitor):
 def variables_read(module: cst.Module) -> set[str]:
     """Names read through ``os.getenv`` / ``os.environ`` / decouple / environs calls, and
     the variables behind the fields of pydantic-settings classes."""
-    visitor = _Reads()
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(visitor)
+    visitor = _Reads(module)
+    module.visit(visitor)
     return visitor.found

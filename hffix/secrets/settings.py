@@ -15,6 +15,7 @@ import libcst.matchers as m
 
 from hffix.python.servers import NameResolver, qualified
 from hffix.secrets.envreads import string_value
+from hffix.secrets.imports import walk_statements
 
 SETTINGS_BASES = frozenset(
     {
@@ -101,8 +102,9 @@ def _literal(node: cst.BaseExpression | None) -> object:
 def settings_classes(module: cst.Module, resolve: NameResolver) -> dict[str, SettingsClass]:
     """Settings classes of ``module`` by class name (nested classes included)."""
     found: dict[str, SettingsClass] = {}
-    for node in m.findall(module, m.ClassDef()):
-        assert isinstance(node, cst.ClassDef)
+    for node in walk_statements(module):
+        if not isinstance(node, cst.ClassDef):
+            continue
         inherited: SettingsClass | None = None
         for base in node.bases:
             if base.keyword is not None:
