@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from hffix.config import Config
 from hffix.rules.base import Rule
+from hffix.rules.hf001_entrypoint import Entrypoint
 from hffix.rules.hf002_server_start import ServerStartCall
 from hffix.rules.hf003_main_block import MainBlock
 from hffix.rules.hf004_port import HardcodedPort
 from hffix.rules.hf005_secret import HardcodedSecret
 from hffix.rules.hf006_docker import Docker
 from hffix.rules.hf007_requirements import Requirements
+from hffix.rules.hf008_readme import ReadmeFrontMatter
 from hffix.rules.hf010_python310 import Python310
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    Entrypoint,
     MainBlock,
     ServerStartCall,
     Docker,
     HardcodedPort,
     HardcodedSecret,
     Requirements,  # HF007: after HF006 and HF005 once they are registered
+    ReadmeFrontMatter,  # HF008: after HF007
     Python310,  # HF010: last
 )
 

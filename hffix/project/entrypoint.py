@@ -1,0 +1,82 @@
+"""The root ``main.py`` hffix writes: one comment line, ``load_dotenv()``, then the app.
+
+It exposes ``app``, never starts a server and has no ``__main__`` block (SP-HF-04). When
+the app lives below the repository root it puts the import root first on ``sys.path``
+(so the app's own absolute imports resolve as they did, and its packages win over
+same-named modules at the root); when the app opens files relative to the working folder
+it changes into the folder the app used to run from; when the module cannot be imported
+by name it is loaded from its file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COMMENT = "# Hugging Face Spaces entrypoint written by hffix: serves {what}."
+LOADED_NAME = "_hffix_app"
+
+
+@dataclass(frozen=True)
+class Shim:
+    app_path: str  # repository path of the module holding the app (for the comment)
+    attribute: str
+    factory: bool = False
+    sys_paths: tuple[str, ...] = ()  # repository folders to put first on sys.path, in order
+    import_name: str | None = None  # dotted module to import; None: load app_path by file
+    chdir: str | None = None  # repository folder to run in
+    chdir_why: str = ""
+
+
+def _folder_expr(folder: str) -> str:
+    parts = ", ".join(f'"{p}"' for p in folder.split("/"))
+    return f"os.path.join(_ROOT, {parts})"
+
+
+def render(shim: Shim) -> str:
+    what = f"`app` from {shim.app_path}"
+    if shim.factory:
+        what = f"the app `{shim.attribute}()` builds in {shim.app_path}"
+    elif shim.attribute != "app":
+        what = f"`{shim.attribute}` from {shim.app_path} as `app`"
+    lines = [COMMENT.format(what=what)]
+    by_path = shim.import_name is None
+    needs_os = bool(shim.sys_paths or shim.chdir or by_path)
+    if needs_os:
+        if by_path:
+            lines.append("import importlib.util")
+        lines += ["import os", "import sys", ""]
+    lines += ["from dotenv import load_dotenv", ""]
+    if needs_os:
+        lines.append("_ROOT = os.path.dirname(os.path.abspath(__file__))")
+        for index, folder in enumerate(shim.sys_paths):
+            lines.append(f"sys.path.insert({index}, {_folder_expr(folder)})")
+        if shim.chdir is not None:
+            why = f"  # {shim.chdir_why}" if shim.chdir_why else ""
+            lines.append(f"os.chdir({_folder_expr(shim.chdir) if shim.chdir else '_ROOT'}){why}")
+    lines += ["load_dotenv()", ""]
+    target = shim.attribute
+    if by_path:
+        lines += [
+            "_spec = importlib.util.spec_from_file_location(",
+            f'    "{LOADED_NAME}", {_folder_expr(shim.app_path)}',
+            ")",
+            "_module = importlib.util.module_from_spec(_spec)",
+            "sys.modules[_spec.name] = _module",
+            "_spec.loader.exec_module(_module)",
+        ]
+        if shim.factory:
+            lines.append(f"app = _module.{target}()")
+        else:
+            lines.append(f"app = _module.{target}")
+    elif shim.factory:
+        lines += [f"from {shim.import_name} import {target}  # noqa: E402", "", f"app = {target}()"]
+    elif target == "app":
+        lines.append(f"from {shim.import_name} import app  # noqa: E402")
+    else:
+        lines.append(f"from {shim.import_name} import {target} as app  # noqa: E402")
+    return "\n".join(lines) + "\n"
+
+
+def is_hffix_shim(text: str) -> bool:
+    """True for a ``main.py`` this module wrote (its first line is the comment)."""
+    return text.startswith(COMMENT.split("{", 1)[0])

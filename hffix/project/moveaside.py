@@ -1,0 +1,103 @@
+"""Moving a root ``main.py`` that is not the app (a CLI, a bot, a pipeline) out of the way.
+
+Only with ``--unsafe-fixes``: the file is renamed to ``main_script.py`` (content kept), and
+what refers to it follows: ``import main`` / ``from main import x`` in Python modules that
+resolve to it, ``python main.py`` and ``python -m main`` in root-level Procfiles,
+Makefiles, shell scripts, Dockerfiles and CI workflows, ``main:func`` entry points in
+``pyproject.toml``. ``uvicorn main:app`` is left alone: it names the app, which the new
+``main.py`` serves.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from hffix.project.apps import AppGraph
+from hffix.project.layout import Layout, parent
+from hffix.repository.workspace import Unreadable, Workspace
+
+_SCRIPT_REF = re.compile(r"(?<![\w./-])((?:\./)?)main\.py\b")
+_MODULE_REF = re.compile(r"(-m\s+)main(?![\w.])")
+_ENTRY_POINT = re.compile(r"""(=\s*["'])main(:[A-Za-z_])""")
+_TEXT_FILES = re.compile(
+    r"^(procfile|makefile|[^/]*\.sh|dockerfile[^/]*|[^/]*\.dockerfile|pyproject\.toml"
+    r"|\.github/workflows/[^/]+\.ya?ml|(docker-)?compose[^/]*\.ya?ml)$",
+    re.IGNORECASE,
+)
+
+
+def free_name(layout: Layout) -> str:
+    name = "main_script.py"
+    counter = 2
+    while layout.is_file(name) or layout.is_dir(name[:-3]):
+        name = f"main_script_{counter}.py"
+        counter += 1
+    return name
+
+
+class _RenameImports(cst.CSTTransformer):
+    def __init__(self, new: str) -> None:
+        super().__init__()
+        self.new = new
+        self.changed = False
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        module = updated_node.module
+        if updated_node.relative or not isinstance(module, cst.Name) or module.value != "main":
+            return updated_node
+        self.changed = True
+        return updated_node.with_changes(module=cst.Name(self.new))
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        aliases = []
+        for alias in updated_node.names:
+            if isinstance(alias.name, cst.Name) and alias.name.value == "main":
+                self.changed = True
+                asname = alias.asname or cst.AsName(name=cst.Name("main"))
+                alias = alias.with_changes(name=cst.Name(self.new), asname=asname)
+            aliases.append(alias)
+        return updated_node.with_changes(names=aliases)
+
+
+def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
+    """Rename the root ``main.py``; returns its new name and the files whose references
+    were updated."""
+    layout = graph.layout
+    new = free_name(layout)
+    stem = new[: -len(".py")]
+    updated: list[str] = []
+    for path in sorted(layout.files):
+        if path == "main.py":
+            continue
+        try:
+            text = workspace.text(path)
+        except Unreadable:
+            continue
+        if "main" not in text:
+            continue
+        if path.endswith(".py"):
+            if graph.resolve_module(path, "main", 0) != "main.py":
+                continue
+            try:
+                module = cst.parse_module(text)
+            except cst.ParserSyntaxError:
+                continue
+            transformer = _RenameImports(stem)
+            result = module.visit(transformer)
+            if transformer.changed:
+                workspace.write(path, result.code)
+                updated.append(path)
+        elif _TEXT_FILES.match(path) and (not parent(path) or path.startswith(".github/")):
+            new_text = _SCRIPT_REF.sub(lambda m: m.group(1) + new, text)
+            new_text = _MODULE_REF.sub(lambda m: m.group(1) + stem, new_text)
+            if path.endswith("pyproject.toml"):
+                new_text = _ENTRY_POINT.sub(lambda m: m.group(1) + stem + m.group(2), new_text)
+            if new_text != text:
+                workspace.write(path, new_text)
+                updated.append(path)
+    workspace.rename("main.py", new)
+    return new, updated

@@ -1,0 +1,535 @@
+"""HF001: a root ``main.py`` that exposes the repository's FastAPI ``app``."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from hffix.facts import AppLocation
+from hffix.findings import FixSafety, Status
+from hffix.project import runcommands
+from hffix.project.apps import AppGraph, AppSite
+from hffix.project.choice import Choice, Chooser, Named, Undecided, option_site
+from hffix.project.entrypoint import Shim, is_hffix_shim, render
+from hffix.project.hoist import (
+    HoistBlocked,
+    HoistPlan,
+    folder_after,
+    moved_path,
+    plan_hoist,
+    stale_references,
+)
+from hffix.project.importroot import ImportRoot, import_root
+from hffix.project.layout import Layout, display_folder, is_inside, is_test_path, join
+from hffix.project.lift import CannotLift, lift_app
+from hffix.project.moveaside import move_aside
+from hffix.repository.workspace import Unreadable
+from hffix.rules.base import Example, Rule, RuleContext
+
+DOTENV_REQUIREMENT = "python-dotenv"
+
+
+class Entrypoint(Rule):
+    """
+    ## What it does
+    Finds the FastAPI app wherever it is — `NAME = FastAPI(...)` through any import form,
+    aliases and middleware wrappers (`app = CORSMiddleware(app)`), factories
+    (`def create_app() -> FastAPI`, `app = create_app()`, `--factory` in a run command),
+    re-exports from a package `__init__.py`, an app built only in a `__main__` block — and
+    gives the repository a root `main.py` that exposes it as `app`.
+
+    Which app: `--app MODULE:ATTR` (or `[tool.hffix] app`); else the one the run commands
+    name (Dockerfile `CMD`/`ENTRYPOINT`/`WORKDIR`, Procfile, Makefile, shell scripts,
+    `[project.scripts]`, `uvicorn.run("pkg.mod:app")`, `python -m pkg`); else the one that
+    mounts, includes or wraps the others; else the shallowest. Test code never counts. When
+    that does not decide, the candidates are reported and nothing is written.
+
+    The import root (the folder the app's absolute imports resolve from: `backend/` for
+    `backend/app/main.py` importing `app.core`) comes from the run command, relative
+    imports, the imports that actually resolve, `sys.path` changes in the code and package
+    markers. Then:
+
+    - **hoist**: when the repository root holds only that backend folder and metadata
+      (README, LICENSE, .gitignore, docs, CI and Docker files), its files move to the root
+      (renames). Requirement files, README.md and .gitignore that collide are merged;
+      any other collision stops the hoist and a shim is written instead;
+    - **shim** otherwise: a root `main.py` puts the import root first on `sys.path` and
+      imports the app; it changes into the app's old working folder when the app opens
+      files relative to it (`StaticFiles(directory="static")`, `open("data.json")`);
+    - an app at the root under another name or as a factory gets a `main.py` that
+      re-exports it as `app` (`app = create_app()` for factories).
+
+    ## Why it matters
+    SP-HF-03 and SP-HF-04: the Space starts `main.py` at the repository root and serves its
+    `app`; a backend nested in a folder or named otherwise never starts ("Build never
+    starts: missing main.py", SP-HF-09).
+
+    ## Example
+    ```text
+    backend/app/main.py      app = FastAPI(); from app.core.config import settings
+    frontend/package.json
+    ```
+    gets
+    ```python
+    # Hugging Face Spaces entrypoint written by hffix: serves `app` from backend/app/main.py.
+    import os
+    import sys
+
+    from dotenv import load_dotenv
+
+    _ROOT = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(_ROOT, "backend"))
+    load_dotenv()
+
+    from app.main import app  # noqa: E402
+    ```
+
+    ## Fix safety
+    Safe: the app, its modules and its imports stay as they were; a hoist only renames
+    and merges without dropping a line. A root `main.py` that is something else (a CLI, a
+    bot) is never overwritten: the finding says so, and `--unsafe-fixes` moves it to
+    `main_script.py` (references in code, Procfile, Makefile, scripts, CI updated).
+    The generated `main.py` calls `load_dotenv()`; HF001 asks for `python-dotenv` in
+    requirements.txt.
+    """
+
+    code = "HF001"
+    name = "entrypoint"
+    spec = "SP-HF-03"
+    MESSAGE = "no root `main.py` exposes the FastAPI `app`"
+    fix_safety = FixSafety.SAFE
+
+    VALID = (
+        Example.module("from fastapi import FastAPI\n\napp = FastAPI()\n"),
+        Example(
+            before={
+                "main.py": "from api.server import app\n",
+                "api/server.py": "import fastapi\n\napp = fastapi.FastAPI()\n",
+            }
+        ),
+    )
+    INVALID = (
+        Example(
+            before={"server.py": "from fastapi import FastAPI\n\napi = FastAPI()\n"},
+            after={
+                "main.py": "# Hugging Face Spaces entrypoint written by hffix: serves `api` "
+                "from server.py as `app`.\n"
+                "from dotenv import load_dotenv\n\nload_dotenv()\n\n"
+                "from server import api as app  # noqa: E402\n"
+            },
+            codes=("HF001",),
+        ),
+        Example(
+            before={
+                "README.md": "# Todo\n",
+                "backend/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                "backend/requirements.txt": "fastapi\n",
+            },
+            after={
+                "backend/main.py": None,
+                "backend/requirements.txt": None,
+                "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                "requirements.txt": "fastapi\n",
+            },
+            codes=("HF001",),
+        ),
+    )
+
+    def run(self, ctx: RuleContext) -> None:
+        if ctx.config.ignored_in("main.py", self.code):
+            return
+        _Run(ctx).run()
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where the app is after the fix."""
+
+    module_path: str
+    attribute: str
+    import_root: str
+    factory: bool
+    extra_paths: tuple[str, ...] = ()
+
+
+class _Run:
+    """One run of HF001 on one repository."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.workspace = ctx.workspace
+        self.layout = Layout(self.workspace.paths())
+        self.graph = AppGraph(self.layout, self.read, self.tree)
+
+    def read(self, path: str) -> str | None:
+        try:
+            return self.workspace.text(path)
+        except (Unreadable, KeyError):
+            return None
+
+    def tree(self, path: str) -> ast.Module | None:
+        syntax = self.ctx.session.syntax(path)
+        return syntax.tree if syntax is not None else None
+
+    def report(self, message: str, status: Status, path: str = "main.py", line: int = 0) -> None:
+        self.ctx.report(path, message, status=status, line=line, col=1 if line else 0)
+
+    # ------------------------------------------------------------ the run
+    def run(self) -> None:
+        harvest = runcommands.harvest(self.layout, self.read)
+        self.ctx.facts.run_commands.extend(harvest.commands)
+        self.graph.discover(self._seeds(harvest.launches))
+        chooser = Chooser(self.graph, harvest.launches, self._usable)
+        choice = self._decide(chooser)
+        if choice is None:
+            return
+        site = choice.site
+        if choice.main_block is not None and not self._lift(site):
+            return
+        if site.factory and site.needs_arguments:
+            self.report(
+                f"{Entrypoint.MESSAGE}: `{site.name}()` in {site.path} needs arguments, so "
+                "hffix cannot call it; bind the app at module level (`app = "
+                f"{site.name}(...)`) or give its parameters defaults",
+                Status.MANUAL,
+            )
+            return
+        if self.layout.is_file("main.py") and site.path == "main.py":
+            self._alias_in_main(site, choice)
+            return
+        moved = ""
+        if self.layout.is_file("main.py"):
+            text = self.read("main.py")
+            if text is None or not is_hffix_shim(text):
+                moved_to = self._make_room(site)
+                if moved_to is None:
+                    return
+                moved = moved_to
+        self._place(choice, moved)
+
+    def _seeds(self, launches: list[runcommands.Launch]) -> list[str]:
+        seeds = []
+        for path in self.layout.files:
+            if not path.endswith(".py") or self.ctx.config.ignored_in(path, Entrypoint.code):
+                continue
+            name = path.rsplit("/", 1)[-1]
+            if "/" not in path or name in {"__init__.py", "__main__.py"}:
+                seeds.append(path)
+                continue
+            text = self.read(path)
+            if text is not None and ("fastapi" in text or "FastAPI" in text or "uvicorn" in text):
+                seeds.append(path)
+        for launch in launches:
+            if launch.file is not None:
+                seeds.append(launch.file)
+        return sorted(set(seeds))
+
+    def _usable(self, site: AppSite) -> bool:
+        return not is_test_path(site.path) and not self.ctx.config.ignored_in(
+            site.path, Entrypoint.code
+        )
+
+    # ------------------------------------------------------------ choosing
+    def _decide(self, chooser: Chooser) -> Choice | None:
+        option = self.ctx.config.option("app")
+        root_app = self._root_app()
+        if option:
+            found = option_site(self.graph, str(option), "the app option")
+            if isinstance(found, Undecided):
+                self.report(f"{Entrypoint.MESSAGE}: {found.message}", Status.MANUAL)
+                return None
+            site, base = found
+            named = Named(site, base, None, 9, f"the app option `{option}`")
+            if root_app is not None and root_app.origin == site.origin:
+                self._record(_Placed("main.py", "app", "", False))
+                return None
+            return Choice(site, f"the app option `{option}` names it", named)
+        if root_app is not None:
+            self._record(_Placed("main.py", "app", "", False))
+            return None
+        decided = chooser.choose()
+        if decided is None:
+            self._no_app()
+            return None
+        if isinstance(decided, Undecided):
+            self.report(f"{Entrypoint.MESSAGE}: {decided.message}", Status.MANUAL)
+            return None
+        return decided
+
+    def _root_app(self) -> AppSite | None:
+        if not self.layout.is_file("main.py"):
+            return None
+        site = self.graph.site_at("main.py", "app")
+        return site if site is not None and not site.factory else None
+
+    def _no_app(self) -> None:
+        inside = [(p, f, line) for p, f, line in self.graph.function_apps if not is_test_path(p)]
+        if inside:
+            path, function, line = inside[0]
+            self.report(
+                f"{Entrypoint.MESSAGE}: the app is built inside `{function}()` in {path}; "
+                "build it at module level (or in a factory that returns it) so it can be "
+                "imported, or name it with --app",
+                Status.MANUAL,
+                path,
+                line,
+            )
+            return
+        self.report(
+            f"{Entrypoint.MESSAGE}: no FastAPI app found in the repository "
+            "(looked for `FastAPI(...)`, factories returning one and run commands naming one)",
+            Status.MANUAL,
+        )
+
+    # ------------------------------------------------------------ special cases
+    def _lift(self, site: AppSite) -> bool:
+        module = self.ctx.parse(site.path)
+        try:
+            if module is None:
+                raise CannotLift("it does not parse")
+            lifted = lift_app(module, site.name)
+        except CannotLift as exc:
+            self.report(
+                f'`{site.name}` is built only inside `if __name__ == "__main__":`, which the '
+                f"Space never runs; move it to module level by hand ({exc})",
+                Status.MANUAL,
+                site.path,
+                site.line,
+            )
+            return False
+        self.ctx.session.replace_module(site.path, lifted)
+        self.report(
+            f'`{site.name}` was built only inside `if __name__ == "__main__":`, which the '
+            "Space never runs; moved it to module level",
+            Status.FIXED,
+            site.path,
+            site.line,
+        )
+        return True
+
+    def _alias_in_main(self, site: AppSite, choice: Choice) -> None:
+        text = self.read("main.py") or ""
+        newline = self.workspace.newline("main.py")
+        value = f"{site.name}()" if site.factory else site.name
+        prefix = text if not text or text.endswith(("\n", "\r")) else text + newline
+        self.workspace.write("main.py", f"{prefix}{newline}app = {value}{newline}")
+        self.report(
+            f"{Entrypoint.MESSAGE}: main.py calls it `{site.name}`; added `app = {value}` "
+            f"({choice.reason})",
+            Status.FIXED,
+        )
+        self._record(_Placed("main.py", "app", "", False))
+
+    def _make_room(self, site: AppSite) -> str | None:
+        """Move a root main.py that is something else aside, or say why not."""
+        what = "does not expose the app"
+        summary = self.graph.summary("main.py")
+        if summary is None:
+            what = "does not parse"
+        elif any(s.path == "main.py" for s in self.graph.sites):
+            what = "serves a different app"
+        if not self.ctx.unsafe_fixes:
+            self.report(
+                f"{Entrypoint.MESSAGE}: main.py {what}, and hffix never overwrites it; the app "
+                f"is {site.spec()} (--unsafe-fixes moves main.py to main_script.py and "
+                "updates what refers to it)",
+                Status.UNSAFE_FIX,
+            )
+            return None
+        new, updated = move_aside(self.workspace, self.graph)
+        self.layout = Layout(self.workspace.paths())
+        self.graph.layout = self.layout
+        refs = f"; updated {', '.join(updated)}" if updated else ""
+        return f"moved the old main.py, which {what}, to {new}{refs}"
+
+    # ------------------------------------------------------------ placing
+    def _place(self, choice: Choice, moved: str) -> None:
+        site = choice.site
+        named = choice.named
+        root = import_root(
+            self.graph, site.path, named.base if named else None, named.describe if named else ""
+        )
+        modules = self.graph.reachable(site.path)
+        cwd = named.cwd if named is not None and named.cwd is not None else root.folder
+        cwd_uses = self._cwd_uses(modules, cwd)
+        extra = tuple(p for p in (named.python_path if named else ()) if p != root.folder)
+        notes: list[str] = [moved] if moved else []
+        plan: HoistPlan | HoistBlocked | None = None
+        if root.folder and not moved:
+            plan = self._hoist_plan(root, modules, cwd, cwd_uses)
+        if isinstance(plan, HoistPlan):
+            self._hoist(choice, root, plan, extra, notes)
+            return
+        if isinstance(plan, HoistBlocked) and plan.reason:
+            notes.append(f"not moved to the root because {plan.reason}")
+        chdir = cwd if cwd_uses and cwd else None
+        shim = self._shim(site, root.folder, root.dotted, extra, chdir, cwd_uses)
+        self.workspace.write("main.py", render(shim))
+        how = "imports" if shim.import_name else "loads"
+        message = (
+            f"{Entrypoint.MESSAGE}: wrote main.py, which {how} `{site.name}` from "
+            f"{site.path}; chose it because {choice.reason}"
+        )
+        if root.folder:
+            message += f"; import root {display_folder(root.folder)} because {root.reason}"
+        if chdir:
+            message += f"; it runs in {chdir}/ because {self._describe_uses(cwd_uses)}"
+        if root.unresolved:
+            names = ", ".join(f"`{n}`" for n in root.unresolved[:3])
+            message += f"; check imports that do not resolve from there: {names}"
+        self._finish(message, notes, _Placed(site.path, site.name, root.folder, site.factory))
+
+    def _shim(
+        self,
+        site: AppSite,
+        folder: str,
+        dotted: str | None,
+        extra: tuple[str, ...],
+        chdir: str | None,
+        cwd_uses: list[tuple[str, int, str]],
+    ) -> Shim:
+        import_name = dotted
+        if dotted is not None and dotted.split(".")[0] == "main":
+            # The root main.py is module `main`; import the app's module by its path instead.
+            from_root = self.layout.importable_as(site.path, "")
+            first = from_root.split(".")[0] if from_root else ""
+            clear = from_root is not None and self.layout.find_name(folder, first) is None
+            import_name = from_root if clear else None
+        paths = tuple(p for p in (folder, *extra) if p)
+        why = f"the app opens {self._describe_uses(cwd_uses)} from there" if chdir else ""
+        return Shim(
+            app_path=site.path,
+            attribute=site.name,
+            factory=site.factory,
+            sys_paths=paths,
+            import_name=import_name,
+            chdir=chdir,
+            chdir_why=why,
+        )
+
+    def _hoist_plan(
+        self,
+        root: ImportRoot,
+        modules: list[str],
+        cwd: str,
+        cwd_uses: list[tuple[str, int, str]],
+    ) -> HoistPlan | HoistBlocked:
+        top = root.folder.split("/")[0]
+        if cwd_uses and cwd != top:
+            return HoistBlocked(
+                f"the app opens {self._describe_uses(cwd_uses)} relative to {display_folder(cwd)}"
+            )
+        for path in modules:
+            summary = self.graph.summary(path)
+            if summary is None:
+                continue
+            outside = [u for u in summary.paths if u.outside]
+            outside += [
+                u
+                for u in summary.paths
+                if u.repo_path is not None and not is_inside(u.repo_path, top)
+            ]
+            if (
+                outside
+                or summary.sys_path_outside
+                or any(not is_inside(p, top) for p in summary.sys_path)
+            ):
+                line = outside[0].line if outside else 0
+                where = f"{path}:{line}" if line else path
+                return HoistBlocked(f"{where} refers to files outside {top}/")
+        return plan_hoist(self.workspace, self.layout, top)
+
+    def _hoist(
+        self,
+        choice: Choice,
+        root: ImportRoot,
+        plan: HoistPlan,
+        extra: tuple[str, ...],
+        notes: list[str],
+    ) -> None:
+        site = choice.site
+        top = plan.top
+        stale = stale_references(self.workspace, self.layout, top)
+        plan.apply(self.workspace)
+        self.layout = Layout(self.workspace.paths())
+        module_path = moved_path(site.path, top)
+        new_root = folder_after(root.folder, top)
+        new_extra = tuple(folder_after(p, top) for p in extra if is_inside(p, top))
+        message = f"{Entrypoint.MESSAGE}: {plan.summary()}"
+        if module_path == "main.py" and site.name == "app" and not site.factory:
+            message += f"; main.py is the app; chose {site.spec()} because {choice.reason}"
+        elif module_path == "main.py":
+            text = self.read("main.py") or ""
+            newline = self.workspace.newline("main.py")
+            value = f"{site.name}()" if site.factory else site.name
+            prefix = text if text.endswith(("\n", "\r")) else text + newline
+            self.workspace.write("main.py", f"{prefix}{newline}app = {value}{newline}")
+            message += (
+                f"; added `app = {value}` to main.py; chose {site.spec()} because {choice.reason}"
+            )
+        else:
+            dotted = self.layout.importable_as(module_path, new_root)
+            shim = self._shim(
+                AppSite(module_path, site.name, site.line, site.origin, site.factory),
+                new_root,
+                dotted,
+                new_extra,
+                None,
+                [],
+            )
+            self.workspace.write("main.py", render(shim))
+            message += (
+                f"; wrote main.py, which imports `{site.name}` from {module_path}; "
+                f"chose {site.spec()} because {choice.reason}"
+            )
+        message += f"; import root {display_folder(root.folder)} because {root.reason}"
+        if stale:
+            notes.append(f"these still mention {top}/: {', '.join(stale[:5])}")
+        notes.extend(plan.notes)
+        if module_path == "main.py":
+            placed = _Placed("main.py", "app", new_root, False, new_extra)
+        else:
+            placed = _Placed(module_path, site.name, new_root, site.factory, new_extra)
+        self._finish(message, notes, placed)
+
+    def _finish(self, message: str, notes: list[str], placed: _Placed) -> None:
+        if notes:
+            message += "; " + "; ".join(notes)
+        self.report(message, Status.FIXED)
+        self._record(placed)
+        self.ctx.facts.requirements.setdefault(
+            DOTENV_REQUIREMENT, "HF001: the generated main.py calls load_dotenv()"
+        )
+
+    def _record(self, placed: _Placed) -> None:
+        facts = self.ctx.facts
+        facts.app = AppLocation(
+            placed.module_path, placed.attribute, placed.import_root, placed.factory
+        )
+        facts.entry_modules.update({"main.py", placed.module_path})
+        layout = Layout(self.workspace.paths())
+        names = layout.top_level_names("") | layout.top_level_names(placed.import_root)
+        for folder in placed.extra_paths:
+            names |= layout.top_level_names(folder)
+        facts.first_party.update(names)
+
+    # ------------------------------------------------------------ working folder
+    def _cwd_uses(self, modules: list[str], cwd: str) -> list[tuple[str, int, str]]:
+        """Paths the app's modules open relative to the working folder that exist there."""
+        found: list[tuple[str, int, str]] = []
+        for path in modules:
+            summary = self.graph.summary(path)
+            for use in summary.paths if summary else ():
+                if use.cwd_relative is None:
+                    continue
+                target = join(cwd, use.cwd_relative)
+                if self.layout.is_file(target) or self.layout.is_dir(target):
+                    found.append((path, use.line, use.cwd_relative))
+        return found
+
+    @staticmethod
+    def _describe_uses(uses: list[tuple[str, int, str]]) -> str:
+        names = sorted({text for _, _, text in uses})
+        shown = ", ".join(f"`{n}`" for n in names[:3]) + (" ..." if len(names) > 3 else "")
+        path, line, _ = uses[0]
+        return f"{shown} ({path}:{line})"
