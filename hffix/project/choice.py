@@ -262,7 +262,9 @@ class Chooser:
         if len(groups) > 1 and len(roots) == 1:
             origin = roots[0]
             inner = sorted(
-                {s.spec() for o in self.graph.descendants(origin) for s in groups.get(o, [])}
+                self.representative(groups[o], named).spec()
+                for o in self.graph.descendants(origin)
+                if o in groups
             )
             site = self.representative(groups[origin], named)
             shown = ", ".join(inner[:4]) + (" ..." if len(inner) > 4 else "")

@@ -50,9 +50,10 @@ def render(shim: Shim) -> str:
         lines.append("_ROOT = os.path.dirname(os.path.abspath(__file__))")
         for index, folder in enumerate(shim.sys_paths):
             lines.append(f"sys.path.insert({index}, {_folder_expr(folder)})")
-        if shim.chdir is not None:
-            why = f"  # {shim.chdir_why}" if shim.chdir_why else ""
-            lines.append(f"os.chdir({_folder_expr(shim.chdir) if shim.chdir else '_ROOT'}){why}")
+        if shim.chdir:
+            if shim.chdir_why:
+                lines.append(f"# {shim.chdir_why}")
+            lines.append(f"os.chdir({_folder_expr(shim.chdir)})")
     lines += ["load_dotenv()", ""]
     target = shim.attribute
     if by_path:

@@ -48,7 +48,7 @@ def import_root(
     if named_base is not None:
         dotted = layout.importable_as(module_path, named_base)
         if dotted is not None:
-            reason = f"{named_by} imports it as `{dotted}` from {display_folder(named_base)}"
+            reason = f"{named_by or 'the run command'} imports `{dotted}` from there"
             return ImportRoot(named_base, reason, dotted)
     candidates = [
         folder

@@ -1,6 +1,7 @@
 """Moving a root ``main.py`` that is not the app (a CLI, a bot, a pipeline) out of the way.
 
-Only with ``--unsafe-fixes``: the file is renamed to ``main_script.py`` (content kept), and
+Only with ``--unsafe-fixes``: the file is copied to ``main_script.py`` (content and mode kept;
+the caller then rewrites ``main.py``), and
 what refers to it follows: ``import main`` / ``from main import x`` in Python modules that
 resolve to it, ``python main.py`` and ``python -m main`` in root-level Procfiles,
 Makefiles, shell scripts, Dockerfiles and CI workflows, ``main:func`` entry points in
@@ -99,5 +100,8 @@ def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
             if new_text != text:
                 workspace.write(path, new_text)
                 updated.append(path)
-    workspace.rename("main.py", new)
+    # A copy, not a rename: main.py itself is rewritten next (the writer does not take a
+    # rename of a path plus a new file at that path in one change set).
+    workspace.write(new, workspace.text("main.py"), fmt=workspace.format("main.py"))
+    workspace.set_mode(new, workspace.mode("main.py"))
     return new, updated

@@ -75,6 +75,9 @@ class Launch:
     def describe(self) -> str:
         where = f"{self.command.source}:{self.command.line}" if self.command.line else ""
         text = " ".join(self.command.argv)
+        if self.origin == "python" and self.module and self.attribute:
+            text = f'uvicorn.run("{self.module}:{self.attribute}")'
+
         if len(text) > 70:
             text = text[:67] + "..."
         return f"`{text}` ({where})" if where else f"`{text}`"

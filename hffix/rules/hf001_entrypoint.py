@@ -308,6 +308,9 @@ class _Run:
         return True
 
     def _alias_in_main(self, site: AppSite, choice: Choice) -> None:
+        if site.name == "app" and not site.factory:  # e.g. just lifted out of __main__
+            self._record(_Placed("main.py", "app", "", False))
+            return
         text = self.read("main.py") or ""
         newline = self.workspace.newline("main.py")
         value = f"{site.name}()" if site.factory else site.name
@@ -347,7 +350,10 @@ class _Run:
         site = choice.site
         named = choice.named
         root = import_root(
-            self.graph, site.path, named.base if named else None, named.describe if named else ""
+            self.graph,
+            site.path,
+            named.base if named else None,
+            "that command" if named and named.priority < 9 else "the app option",
         )
         modules = self.graph.reachable(site.path)
         cwd = named.cwd if named is not None and named.cwd is not None else root.folder
@@ -373,7 +379,10 @@ class _Run:
         if root.folder:
             message += f"; import root {display_folder(root.folder)} because {root.reason}"
         if chdir:
-            message += f"; it runs in {chdir}/ because {self._describe_uses(cwd_uses)}"
+            message += (
+                f"; main.py changes into {chdir}/ because the app opens "
+                f"{self._describe_uses(cwd_uses)} relative to that folder"
+            )
         if root.unresolved:
             names = ", ".join(f"`{n}`" for n in root.unresolved[:3])
             message += f"; check imports that do not resolve from there: {names}"
@@ -396,7 +405,9 @@ class _Run:
             clear = from_root is not None and self.layout.find_name(folder, first) is None
             import_name = from_root if clear else None
         paths = tuple(p for p in (folder, *extra) if p)
-        why = f"the app opens {self._describe_uses(cwd_uses)} from there" if chdir else ""
+        names = sorted({text for _, _, text in cwd_uses})
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        why = f"The app opens {shown} relative to its working folder." if chdir else ""
         return Shim(
             app_path=site.path,
             attribute=site.name,
@@ -525,7 +536,7 @@ class _Run:
                 target = join(cwd, use.cwd_relative)
                 if self.layout.is_file(target) or self.layout.is_dir(target):
                     found.append((path, use.line, use.cwd_relative))
-        return found
+        return sorted(found, key=lambda use: (modules.index(use[0]), use[1]))
 
     @staticmethod
     def _describe_uses(uses: list[tuple[str, int, str]]) -> str:

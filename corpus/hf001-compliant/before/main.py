@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from api.routes import router
+
+app = FastAPI(title="Compliant")
+app.include_router(router)

@@ -1,0 +1,13 @@
+# Hugging Face Spaces entrypoint written by hffix: serves `app` from backend/server.py.
+import os
+import sys
+
+from dotenv import load_dotenv
+
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_ROOT, "backend"))
+# The app opens data/menu.json, static, templates relative to its working folder.
+os.chdir(os.path.join(_ROOT, "backend"))
+load_dotenv()
+
+from server import app  # noqa: E402

@@ -1,0 +1,1 @@
+RECIPES = [{"name": "Pancakes"}]

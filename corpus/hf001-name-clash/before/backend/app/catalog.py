@@ -1,0 +1,1 @@
+PRODUCTS = [{"name": "tea", "price": 3}]

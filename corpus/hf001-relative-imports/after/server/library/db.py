@@ -1,0 +1,1 @@
+BOOKS = [{"id": 1, "title": "Dune"}]

@@ -1,0 +1,1 @@
+fetch('/books').then((r) => r.json()).then(console.log)

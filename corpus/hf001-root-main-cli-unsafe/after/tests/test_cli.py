@@ -1,0 +1,5 @@
+from main_script import parse_args
+
+
+def test_seed():
+    assert parse_args(["seed"]).command == "seed"

@@ -1,0 +1,5 @@
+from main import parse_args
+
+
+def test_seed():
+    assert parse_args(["seed"]).command == "seed"
