@@ -73,8 +73,9 @@ class Flattened:
 
 
 def flatten(workspace: Workspace, path: str, *, rebase_to: str = "") -> Flattened:
-    """Lines of ``path`` and of the files it includes; constraint and editable paths are
-    rewritten relative to the folder ``rebase_to`` so they still work from there."""
+    """Lines of ``path`` and of the files it includes, in pip's order. ``-c`` constraint
+    paths are rewritten relative to the folder ``rebase_to`` so they still work from there;
+    other relative paths (``-e ./lib``) are kept as written."""
     result = Flattened()
     _flatten(workspace, path, rebase_to, result, set())
     return result
