@@ -81,14 +81,26 @@ def _load(reference, factory):
     return value() if factory else value
 
 
+def _flat(routes):
+    # (original route, effective path, methods); newer FastAPI keeps included routers as
+    # lazy entries whose routes only its iter_route_contexts lists.
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:
+        return [(r, getattr(r, "path", None), getattr(r, "methods", None)) for r in routes]
+    return [(c.original_route, c.path, c.methods) for c in iter_route_contexts(list(routes))]
+
+
 def _routes(app, prefix, out, depth=0):
     from starlette.routing import Host, Mount, WebSocketRoute
 
     while not hasattr(app, "routes") and hasattr(app, "app") and depth < 20:
         app = app.app
         depth += 1
-    for route in getattr(app, "routes", None) or []:
-        path = prefix + getattr(route, "path", "")
+    for route, path, methods in _flat(getattr(app, "routes", None) or []):
+        if path is None:
+            raise SystemExit(f"a route without a path: {route!r}")
+        path = prefix + path
         if isinstance(route, Mount):
             out.append([path, "MOUNT"])
             _routes(route.app, path, out, depth + 1)
@@ -97,7 +109,7 @@ def _routes(app, prefix, out, depth=0):
         elif isinstance(route, WebSocketRoute):
             out.append([path, "WEBSOCKET"])
         else:
-            for method in sorted(getattr(route, "methods", None) or ["ANY"]):
+            for method in sorted(methods or ["ANY"]):
                 out.append([path, method])
 
 
@@ -241,11 +253,19 @@ def test_the_driver_sees_a_broken_tree(tmp_path: Path) -> None:
         "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/a')\ndef a():\n    return 1\n",
         encoding="utf-8",
     )
+    (good / "items.py").write_text(
+        "from fastapi import APIRouter\nrouter = APIRouter(prefix='/items')\n"
+        "@router.delete('/{item_id}')\ndef drop(item_id: int):\n    return item_id\n",
+        encoding="utf-8",
+    )
+    with (good / "main.py").open("a", encoding="utf-8") as handle:
+        handle.write("from items import router\napp.include_router(router)\n")
     spec = {"app": "main:app"}
     good_routes = import_app(good, ".", spec, {}).routes
     bad_routes = import_app(bad, ".", spec, {}).routes
     assert good_routes is not None and bad_routes is not None
     assert ["/b", "POST"] in good_routes
+    assert ["/items/{item_id}", "DELETE"] in good_routes  # routes of included routers count
     assert good_routes != bad_routes
     missing = import_app(tmp_path, "bad", {"app": "nothing:app"}, {})
     assert missing.routes is None and "nothing" in missing.error

@@ -25,6 +25,7 @@ class Shim:
     import_name: str | None = None  # dotted module to import; None: load app_path by file
     chdir: str | None = None  # repository folder to run in
     chdir_why: str = ""
+    root_package: str | None = None  # load the repository root as this package first
 
 
 def _folder_expr(folder: str) -> str:
@@ -40,9 +41,10 @@ def render(shim: Shim) -> str:
         what = f"`{shim.attribute}` from {shim.app_path} as `app`"
     lines = [COMMENT.format(what=what)]
     by_path = shim.import_name is None
-    needs_os = bool(shim.sys_paths or shim.chdir or by_path)
+    importlib = by_path or shim.root_package is not None
+    needs_os = bool(shim.sys_paths or shim.chdir or importlib)
     if needs_os:
-        if by_path:
+        if importlib:
             lines.append("import importlib.util")
         lines += ["import os", "import sys", ""]
     lines += ["from dotenv import load_dotenv", ""]
@@ -55,6 +57,18 @@ def render(shim: Shim) -> str:
                 lines.append(f"# {shim.chdir_why}")
             lines.append(f"os.chdir({_folder_expr(shim.chdir)})")
     lines += ["load_dotenv()", ""]
+    if shim.root_package is not None:
+        name = shim.root_package
+        lines += [
+            f"# The repository root is the package `{name}` (it has __init__.py); load it so.",
+            "_spec = importlib.util.spec_from_file_location(",
+            f'    "{name}", os.path.join(_ROOT, "__init__.py"), submodule_search_locations=[_ROOT]',
+            ")",
+            "_package = importlib.util.module_from_spec(_spec)",
+            "sys.modules[_spec.name] = _package",
+            "_spec.loader.exec_module(_package)",
+            "",
+        ]
     target = shim.attribute
     if by_path:
         lines += [

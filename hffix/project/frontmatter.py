@@ -30,12 +30,14 @@ _YAML_SPECIAL = re.compile(
 
 
 class FrontMatterError(ValueError):
-    """The front matter is not valid YAML; ``line`` is 1-based in the README."""
+    """The front matter is not valid YAML (or, with ``unsupported``, valid YAML in a layout
+    this module does not edit); ``line`` is 1-based in the README."""
 
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(self, line: int, reason: str, *, unsupported: bool = False) -> None:
         super().__init__(f"line {line}: {reason}")
         self.line = line
         self.reason = reason
+        self.unsupported = unsupported
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,11 @@ def parse(text: str) -> FrontMatter | None:
             raise FrontMatterError(number, "tabs are not allowed for indentation in YAML")
         if indent:
             if current is None:
-                raise FrontMatterError(number, "indented line before any key")
+                raise FrontMatterError(
+                    number,
+                    "the keys are indented; hffix edits only keys at the start of a line",
+                    unsupported=True,
+                )
             last = index
             if open_value:
                 open_value += " " + stripped

@@ -12,6 +12,11 @@ For ``backend/app/main.py`` that says ``from app.core.config import settings`` i
 4. a chain of regular packages (``__init__.py``): the folder above the topmost one;
 5. the module's own folder.
 
+A repository root that is itself a package (``__init__.py`` at the root, with relative
+imports reaching it or code importing ``myproj.routes`` for its own ``routes``) has no
+folder to import it from; :attr:`ImportRoot.package` then names the package the root must
+be loaded as.
+
 Only folders from which every path component is importable are candidates (no
 ``my-backend`` or ``api.py`` folders on the way), and the module must not be shadowed
 there by a package of the same name (``app.py`` beside ``app/__init__.py``).
@@ -24,6 +29,8 @@ from dataclasses import dataclass
 from hffix.project.apps import AppGraph
 from hffix.project.layout import ancestors, display_folder, is_inside, parent
 
+ROOT_PACKAGE = "hffix_root"  # the name a package root gets when its code never names it
+
 
 @dataclass(frozen=True)
 class ImportRoot:
@@ -31,6 +38,7 @@ class ImportRoot:
     reason: str
     dotted: str | None  # the module's name from ``folder``; None when it must load by path
     unresolved: tuple[str, ...] = ()  # first-party imports that do not resolve from there
+    package: str | None = None  # the repository root is this package (it has __init__.py)
 
 
 def package_base(graph: AppGraph, module_path: str) -> str:
@@ -59,10 +67,16 @@ def import_root(
     level = max((ref.level for ref in summary.imports), default=0) if summary else 0
     if level:
         candidates = [f for f in candidates if _package_depth(graph, module_path, f) >= level]
-    if not candidates:
-        return ImportRoot(parent(module_path), "no folder can import it by name", None)
     modules = graph.reachable(module_path)
     extra = {folder for path in modules for folder in _sys_path(graph, path)}
+    if layout.is_regular_package("") and layout.module_name(module_path, "") is not None:
+        name = _own_name(graph, modules, extra)
+        if name is not None or not candidates:
+            why = f"its code imports `{name}.…`" if name else "its relative imports reach it"
+            reason = f"the repository root is itself a package (__init__.py) and {why}"
+            return ImportRoot("", reason, None, package=name or ROOT_PACKAGE)
+    if not candidates:
+        return ImportRoot(parent(module_path), "no folder can import it by name", None)
     first_party: set[str] = set()
     for path in modules:
         found = graph.summary(path)
@@ -97,6 +111,22 @@ def import_root(
     unresolved = tuple(sorted(n for n in first_party if layout.resolve(folder, n) is None))
     dotted = layout.importable_as(module_path, folder)
     return ImportRoot(folder, reason, dotted, unresolved)
+
+
+def _own_name(graph: AppGraph, modules: list[str], extra: set[str]) -> str | None:
+    """``myproj`` when code imports ``myproj.routes`` and ``routes`` is at the root."""
+    layout = graph.layout
+    for path in modules:
+        summary = graph.summary(path)
+        for ref in summary.imports if summary else ():
+            head, _, rest = ref.module.partition(".")
+            if ref.level or not rest or layout.resolve("", head) is not None:
+                continue
+            if _resolves_from(graph, ref.module, extra):
+                continue
+            if layout.resolve("", rest) is not None:
+                return head
+    return None
 
 
 def _package_depth(graph: AppGraph, module_path: str, folder: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hffix.facts import AppLocation
 from hffix.findings import FixSafety, Status
@@ -369,14 +369,27 @@ class _Run:
         if isinstance(plan, HoistBlocked) and plan.reason:
             notes.append(f"not moved to the root because {plan.reason}")
         chdir = cwd if cwd_uses and cwd else None
+        if root.package is not None and site.path == "main.py":
+            self.report(
+                f"{Entrypoint.MESSAGE}: main.py is part of the package the repository root "
+                f"forms ({root.reason}), so it cannot also be the top-level `main` the Space "
+                "imports; rename it (e.g. to app.py) and run hffix again",
+                Status.MANUAL,
+            )
+            return
         shim = self._shim(site, root.folder, root.dotted, extra, chdir, cwd_uses)
+        if root.package is not None:
+            dotted = self.layout.module_name(site.path, "")
+            shim = replace(shim, root_package=root.package, import_name=f"{root.package}.{dotted}")
         self.workspace.write("main.py", render(shim))
         how = "imports" if shim.import_name else "loads"
         message = (
             f"{Entrypoint.MESSAGE}: wrote main.py, which {how} `{site.name}` from "
             f"{site.path}; chose it because {choice.reason}"
         )
-        if root.folder:
+        if root.package:
+            message += f"; {root.reason}, so main.py loads it as the package `{root.package}`"
+        elif root.folder:
             message += f"; import root {display_folder(root.folder)} because {root.reason}"
         if chdir:
             message += (

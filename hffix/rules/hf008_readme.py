@@ -101,9 +101,14 @@ class ReadmeFrontMatter(Rule):
         try:
             front = frontmatter.parse(text)
         except FrontMatterError as exc:
+            what = (
+                "is laid out in a way hffix does not edit"
+                if exc.unsupported
+                else ("is not valid YAML")
+            )
             ctx.report(
                 README,
-                f"README.md front matter is not valid YAML ({exc.reason}); hffix does not "
+                f"README.md front matter {what} ({exc.reason}); hffix does not "
                 "rewrite it: fix it by hand",
                 status=Status.MANUAL,
                 line=exc.line,

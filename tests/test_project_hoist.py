@@ -1,0 +1,130 @@
+"""Hoisting a nested backend: when it applies, and merges that keep every line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hffix.project.hoist import (
+    HoistBlocked,
+    HoistPlan,
+    merge_readmes,
+    merge_requirement_files,
+    plan_hoist,
+    stale_references,
+    union_lines,
+)
+from hffix.project.layout import Layout
+from hffix.repository.workspace import Workspace
+
+
+def plan(make_repo: Callable[..., Path], files: dict[str, str]) -> HoistPlan | HoistBlocked:
+    workspace = Workspace.load(make_repo(files))
+    return plan_hoist(workspace, Layout(workspace.paths()), "backend")
+
+
+def test_metadata_only_root_is_hoisted(make_repo: Callable[..., Path]) -> None:
+    result = plan(
+        make_repo,
+        {
+            "README.md": "# x\n",
+            "LICENSE": "MIT\n",
+            ".github/workflows/ci.yml": "on: push\n",
+            "docs/index.md": "docs\n",
+            "Dockerfile": "FROM python\n",
+            "backend/main.py": "app = 1\n",
+            "backend/LICENSE": "MIT\n",
+            "backend/api/routes.py": "",
+        },
+    )
+    assert isinstance(result, HoistPlan)
+    assert sorted(result.moves) == [
+        ("backend/api/routes.py", "api/routes.py"),
+        ("backend/main.py", "main.py"),
+    ]
+    assert result.duplicates == ["backend/LICENSE"]  # identical: kept once
+
+
+def test_other_code_at_the_root_prevents_the_hoist(make_repo: Callable[..., Path]) -> None:
+    result = plan(make_repo, {"backend/main.py": "", "frontend/package.json": "{}", "x.py": ""})
+    assert isinstance(result, HoistBlocked)
+    assert "frontend/" in result.reason and "x.py" in result.reason
+
+
+def test_collisions_that_cannot_be_merged_stop_it(make_repo: Callable[..., Path]) -> None:
+    result = plan(
+        make_repo,
+        {"Dockerfile": "FROM a\n", "backend/Dockerfile": "FROM b\n", "backend/main.py": ""},
+    )
+    assert isinstance(result, HoistBlocked) and "backend/Dockerfile and Dockerfile" in result.reason
+
+
+def test_two_front_matters_stop_it(make_repo: Callable[..., Path]) -> None:
+    result = plan(
+        make_repo,
+        {
+            "README.md": "---\ntitle: a\n---\n",
+            "backend/README.md": "---\ntitle: b\n---\n",
+            "backend/main.py": "",
+        },
+    )
+    assert isinstance(result, HoistBlocked) and "README.md" in result.reason
+
+
+def test_merges_apply_to_the_workspace(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "README.md": "# Root",
+            "requirements.txt": "fastapi==0.100\r\n",
+            "backend/README.md": "---\r\nsdk: gradio\r\n---\r\n# Backend\r\n",
+            "backend/requirements.txt": "fastapi==0.110\nuvicorn\n",
+            "backend/main.py": "",
+        }
+    )
+    workspace = Workspace.load(root)
+    result = plan_hoist(workspace, Layout(workspace.paths()), "backend")
+    assert isinstance(result, HoistPlan)
+    result.apply(workspace)
+    assert workspace.paths() == ["README.md", "main.py", "requirements.txt"]
+    assert workspace.text("README.md") == (
+        "---\nsdk: gradio\n---\n# Root\n\n## From `backend/README.md`\n\n# Backend\n"
+    )
+    assert workspace.text("requirements.txt") == (
+        "fastapi==0.100\r\n# from backend/requirements.txt\r\nuvicorn\r\n"
+        "# backend/requirements.txt had: fastapi==0.110\r\n"
+    )
+    assert any("fastapi" in note for note in result.notes)
+
+
+def test_union_lines_keeps_order_and_skips_what_is_there() -> None:
+    merged = union_lines(".env\n*.pyc", "*.pyc\n.venv/\n!keep.pyc\n\n", "\n", "backend/.gitignore")
+    assert merged == ".env\n*.pyc\n# from backend/.gitignore\n.venv/\n!keep.pyc\n"
+    assert union_lines("a\n", "a\n", "\n", "x") == "a\n"
+
+
+def test_requirement_merge_reports_conflicting_pins() -> None:
+    text, conflicts = merge_requirement_files(
+        "a==1\nb\n", "A==2\nc\n", "\n", "sub/requirements.txt"
+    )
+    assert conflicts == ["a"]
+    assert text == "a==1\nb\n# from sub/requirements.txt\nc\n# sub/requirements.txt had: A==2\n"
+
+
+def test_readme_merge() -> None:
+    assert merge_readmes("", "# B\n", "\n", "b/README.md") == "## From `b/README.md`\n\n# B\n"
+    assert merge_readmes("---\na: 1\n---\n", "---\nb: 2\n---\n", "\n", "x") is None
+
+
+def test_stale_references_name_files_outside_the_folder(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "Makefile": "run:\n\tcd backend && uvicorn main:app\n",
+            ".github/workflows/ci.yml": "jobs:\n  t:\n    working-directory: ./backend\n",
+            "README.md": "see backend/\n",
+            "backend/main.py": "",
+            "backend_notes.txt": "",
+        }
+    )
+    workspace = Workspace.load(root)
+    found = stale_references(workspace, Layout(workspace.paths()), "backend")
+    assert found == [".github/workflows/ci.yml:3", "Makefile:2"]
