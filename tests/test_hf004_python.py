@@ -66,6 +66,8 @@ def test_rewritten(make_repo: Callable[..., Path], before: str, after: str) -> N
         "def serve():\n    PORT = 8000\n    return PORT\n",
         "PORT = compute()\nTIMEOUT_PORT = 3\n",
         "PORT = 8000  # hffix: ignore[HF004]\n",
+        "PORT = 0  # any free port\n",
+        "class Scheduler:\n    default_port = 8786\n",
     ],
 )
 def test_left_alone(make_repo: Callable[..., Path], source: str) -> None:

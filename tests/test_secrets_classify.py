@@ -125,6 +125,20 @@ TABLE: list[tuple[str, str | None, str | None]] = [
     ("user:{user_id}", "SESSION_KEY", NO),
     ("Incorrect username or password", "PASSWORD_ERROR", NO),
     ("Enter your password", "password_hint", NO),
+    # Look-alikes found in real libraries.
+    ("password_get_info", "Password Hashing", NO),
+    (".types", "Secret", NO),
+    ("app.core.security", "SECRET_MODULE", NO),
+    ("[A-Za-z0-9_-]+", "key", NO),
+    ("+i6t-not-inline", "token_variants", NO),
+    ("TF2_SetPlayerPowerPlay", None, NO),
+    ("gss_krb5_import_cred_data", None, NO),
+    ("passwd", "password", NO),
+    ("test", "SECRET_KEY", NO),
+    ("-", "password", NO),
+    ("apiKey", "apiKey", NO),
+    ("LOCALAPPDATA", "key", NO),
+    ("#bygroup", "token", NO),
     # Neutral names with ordinary values.
     ("demo", "APP_NAME", NO),
     ("hunter2", "name", NO),
@@ -219,6 +233,12 @@ def test_url_mask_hides_the_password() -> None:
 )
 def test_distinctive(value: str, distinctive: bool) -> None:
     assert is_distinctive(value) is distinctive
+
+
+def test_secret_slot_accepts_credential_words() -> None:
+    assert classify("secret", "JWT_SECRET") is None
+    found = classify("secret", "JWT_SECRET", slot=True)
+    assert found is not None and found.verdict is Verdict.SAFE
 
 
 def test_verdict_enum_values() -> None:

@@ -36,7 +36,7 @@ def _expected(length: int, alphabet: int) -> float:
 
 def _word_letters(value: str) -> int:
     """Letters of ``value`` that sit in word-like runs (``secret``, ``Password``)."""
-    return sum(len(r) for r in re.findall(r"[A-Z]?[a-z]{4,}|[A-Z]{5,}", value))
+    return sum(len(r) for r in re.findall(r"[A-Z]?[a-z]{3,}|[A-Z]{5,}", value))
 
 
 def is_high_entropy(value: str) -> bool:

@@ -175,6 +175,9 @@ EXCLUDED_WORDS = frozenset(
         "usage",
         "usages",
         "budget",
+        "hashing",
+        "hasher",
+        "hashes",
     }
 )
 URL_WORDS = frozenset(
@@ -286,8 +289,8 @@ def is_url_name(name: str) -> bool:
 
 def signal(name: str | None) -> NameSignal:
     """How much ``name`` says that its value is a secret (see the module docstring)."""
-    if not name:
-        return NameSignal.NEUTRAL
+    if not name or any(c.isspace() for c in name.strip()):
+        return NameSignal.NEUTRAL  # no name, or a label ("Password Hashing")
     upper = env_name(name)
     if upper in ("BETTER_AUTH_SECRET", "OPENAI_API_KEY"):
         return NameSignal.STRONG
@@ -302,12 +305,14 @@ def signal(name: str | None) -> NameSignal:
             return NameSignal.STRONG
     if w[-1] in ("pwd", "pw"):
         return NameSignal.STRONG if len(w) > 1 else NameSignal.WEAK
-    for index, word in enumerate(w):
-        if word in WEAK_WORDS:
-            data_key = index > 0 and w[index - 1] in DATA_KEY_QUALIFIERS
-            if word in ("key", "keys", "token", "tokens") and data_key:
-                return NameSignal.NEUTRAL
-            return NameSignal.WEAK
+    # A weak word counts at the end of the name (AUTH_TOKEN, STRIPE_KEY, token_2), not
+    # before another noun (token_variants, key_bindings).
+    tail = [x for x in w if not x.isdigit() and x not in ("value", "str", "string")]
+    if tail and tail[-1] in WEAK_WORDS:
+        data_key = len(tail) > 1 and tail[-2] in DATA_KEY_QUALIFIERS
+        if tail[-1] in ("key", "keys", "token", "tokens") and data_key:
+            return NameSignal.NEUTRAL
+        return NameSignal.WEAK
     return NameSignal.NEUTRAL
 
 

@@ -87,6 +87,8 @@ _ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z_]*$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][A-Za-z]*(?:-[A-Za-z]+)*$")
 _HEADERS = frozenset({"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Bearer"})
 _IDENTIFIER_WORDS = re.compile(r"^[a-z]+(?:[_.:\-][a-z]+)*$")
+_REGEX = re.compile(r"\[[^\]]*\]|\(\?|^\^|[+*?]\)?\$?$")
+_DOTTED_NAME = re.compile(r"^\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -120,8 +122,12 @@ def is_benign(value: str) -> bool:
     text = value.strip()
     if text != value or any(c.isspace() for c in text):
         return True  # sentences, commands, padded text
-    if text.startswith(("/", "./", "../", "~/", "\\")) or "\\" in text:
+    if text.startswith(("/", "./", "../", "~/", "\\")) or "\\" in text or _REGEX.search(text):
         return True  # paths and regular expressions
+    if text.startswith(".") and _DOTTED_NAME.match(text):
+        return True  # relative module names: ".types"
+    if "." in text and _DOTTED_NAME.match(text) and text.count(".") >= 2:
+        return True  # dotted module paths: "app.core.security"
     if _URL.match(text) or _EMAIL.match(text):
         return True  # URLs carrying credentials are caught before this check
     if ALGORITHMS.match(text) or _ENV_VAR_NAME.match(text) or _DATE_OR_VERSION.match(text):

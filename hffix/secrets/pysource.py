@@ -18,6 +18,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName
@@ -32,7 +33,58 @@ from hffix.secrets.settings import (
     settings_classes,
 )
 
-NodeKey = tuple[str, int, int, int, int]  # node type, start line/column, end line/column
+NodeKey = tuple[str, int, int, int, int]
+
+
+def _subclasses(*bases: type) -> set[type]:
+    found: set[type] = set()
+    todo: list[type] = list(bases)
+    while todo:
+        current = todo.pop()
+        children: list[type] = current.__subclasses__()
+        for child in children:
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found | set(bases)
+
+
+# Nodes that never hold a string literal: their children (whitespace, tokens) are skipped.
+_STRINGLESS = frozenset(
+    _subclasses(
+        cst.Name,
+        cst.Integer,
+        cst.Float,
+        cst.Imaginary,
+        cst.Import,
+        cst.ImportFrom,
+        cst.BaseParenthesizableWhitespace,
+        cst.Newline,
+        cst.TrailingWhitespace,
+        cst.EmptyLine,
+        cst.Comment,
+        cst.Comma,
+        cst.Dot,
+        cst.Colon,
+        cst.AssignEqual,
+        cst.AssignTarget,
+        cst.BaseBinaryOp,
+        cst.BaseBooleanOp,
+        cst.BaseCompOp,
+        cst.BaseUnaryOp,
+        cst.BaseAugOp,
+        cst.LeftParen,
+        cst.RightParen,
+        cst.LeftSquareBracket,
+        cst.RightSquareBracket,
+        cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+        cst.Semicolon,
+        cst.Pass,
+        cst.Break,
+        cst.Continue,
+    )
+)  # node type, start line/column, end line/column
 
 
 class Fix(Enum):
@@ -72,6 +124,25 @@ DESCRIPTIVE = frozenset(
         "doc",
         "comment",
         "placeholder",
+    }
+)
+# Calls whose string arguments are names of things, never values.
+NAMING_CALLS = frozenset(
+    {
+        "TypeVar",
+        "typing.TypeVar",
+        "NewType",
+        "typing.NewType",
+        "ParamSpec",
+        "typing.ParamSpec",
+        "collections.namedtuple",
+        "namedtuple",
+        "getattr",
+        "setattr",
+        "hasattr",
+        "delattr",
+        "logging.getLogger",
+        "contextvars.ContextVar",
     }
 )
 # Positional arguments that are secrets by their position: (qualified callee, index) -> name.
@@ -233,13 +304,29 @@ class _Collector(cst.CSTVisitor):
         self._parents: dict[int, cst.CSTNode] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._stack:
-            self._parents[id(node)] = self._stack[-1]
-        self._stack.append(node)
-        return super().on_visit(node)
+        # Hand-dispatched: this runs for every node of every module, so it stays minimal.
+        stack = self._stack
+        if stack:
+            self._parents[id(node)] = stack[-1]
+        stack.append(node)
+        kind = type(node)
+        if kind is cst.SimpleString:
+            self._literal(cast(cst.SimpleString, node))
+            return False
+        if kind is cst.ConcatenatedString:
+            concatenated = cast(cst.ConcatenatedString, node)
+            if isinstance(concatenated.evaluated_value, str):
+                self._literal(concatenated)
+                return False
+            return True  # holds an f-string: look at its parts one by one
+        if kind is cst.FormattedString:
+            self._formatted(cast(cst.FormattedString, node))
+            return False
+        if kind is cst.Module:
+            self.settings = settings_classes(cast(cst.Module, node), self._names)
+        return kind not in _STRINGLESS
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
         self._stack.pop()
 
     # ------------------------------------------------------------ metadata helpers
@@ -275,24 +362,6 @@ class _Collector(cst.CSTVisitor):
         while current is not None and not isinstance(current, cst.FunctionDef):
             current = self._parent(current)
         return current
-
-    # ------------------------------------------------------------ visiting
-    def visit_Module(self, node: cst.Module) -> None:
-        self.settings = settings_classes(node, self._names)
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
-        self._literal(node)
-        return False
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
-        if isinstance(node.evaluated_value, str):
-            self._literal(node)
-            return False
-        return True  # holds an f-string: look at its parts one by one
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        self._formatted(node)
-        return False
 
     # ------------------------------------------------------------ literals
     def _literal(self, node: cst.SimpleString | cst.ConcatenatedString) -> None:
@@ -555,6 +624,8 @@ class _Collector(cst.CSTVisitor):
             )
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword is not None and keyword in DESCRIPTIVE:
+            return SKIP
+        if keyword is None and (callee in NAMING_CALLS or short in NAMING_CALLS):
             return SKIP
         prefix = _prefix_for(callee) or _class_like(short)
         if keyword is not None:
