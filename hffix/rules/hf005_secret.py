@@ -12,8 +12,8 @@ import libcst as cst
 from hffix import envfile
 from hffix.findings import FixSafety, Status
 from hffix.rules.base import Example, Rule, RuleContext
-from hffix.secrets import classify
-from hffix.secrets.classify import Verdict
+from hffix.secrets import classify, names
+from hffix.secrets.classify import Verdict, recognise
 from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
 from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
 from hffix.secrets.reads import variables_read
@@ -25,6 +25,11 @@ _INTERESTING = re.compile(
     r"(?i)secret|passw|pwd|pass\b|key|token|auth|cred|salt|dsn|jwt|://|sk-|hf_|gh[pousr]_|"
     r"github_pat|AKIA|AIza|xox|eyJ|BEGIN|[A-Za-z0-9+/_\-]{20}"
 )
+CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".yaml", ".yml", ".json", ".properties")
+LOCK_FILES = frozenset(
+    {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"}
+)
+_CONFIG_KEY = re.compile(r"""^\s*["']?([A-Za-z_][\w.\-]*)["']?\s*[:=]""")
 _PRAGMA = "pragma: allowlist secret"
 _PRAGMA_NEXT = "pragma: allowlist nextline secret"
 ROTATE = "set it in the Space's settings (Secrets) and rotate it: git history keeps the old value"
@@ -154,6 +159,7 @@ class HardcodedSecret(Rule):
             sites.extend(repeats(known, literals))
         assign_variables(sites)
         fixed = self._fix_modules(ctx, modules, sites)
+        self._config_files(ctx, is_test)
         self._dotenv(ctx, is_test, fixed)
 
     # ------------------------------------------------------------ Python code
@@ -217,6 +223,38 @@ class HardcodedSecret(Rule):
             text += f": --unsafe-fixes reads it from {variable} instead"
         needed = () if status is Status.UNSAFE_FIX else (variable,)  # to set once applied
         ctx.report(site.path, text, status=status, line=site.line, col=site.col, variables=needed)
+
+    # ------------------------------------------------------------ configuration files
+    def _config_files(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> None:
+        """Provider tokens and credentials URLs in .ini/.toml/.yaml/.json files: reported
+        (alembic.ini's sqlalchemy.url, a config.yaml with an API key); not rewritten, since
+        each format reads the environment its own way."""
+        allowed = _Suppressions(ctx)
+        for path in ctx.workspace.paths():
+            base = posixpath.basename(path)
+            if not base.endswith(CONFIG_SUFFIXES) or base in LOCK_FILES or is_test(path):
+                continue
+            if not ctx.allows(path):
+                continue
+            text = ctx.text(path)
+            if text is None or not _INTERESTING.search(text):
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                found = recognise(line)
+                if found is None or not allowed(path, (number,)):
+                    continue
+                key = _CONFIG_KEY.match(line)
+                variable = found.variable or (names.env_name(key.group(1)) if key else "")
+                variable = variable or "SECRET"
+                ctx.report(
+                    path,
+                    f"{found.kind} `{found.masked}` in {base}: read it from the {variable} "
+                    "environment variable instead and rotate it: git history keeps it",
+                    status=Status.MANUAL,
+                    line=number,
+                    col=found.start + 1,
+                    variables=[variable],
+                )
 
     # ------------------------------------------------------------ dotenv files
     def _dotenv(self, ctx: RuleContext, is_test: Callable[[str], bool], fixed: bool) -> None:

@@ -88,8 +88,8 @@ def assign_variables(sites: Sequence[Site]) -> None:
 def _own_name(site: Site) -> str | None:
     """The variable the place itself suggests (``GITHUB_FINE_GRAINED = …``), if it names one."""
     name = site.context.name
-    if not name or site.context.rank > 2 or not names.env_name(name):
-        return None
+    if not name or site.context.rank > 2 or len(names.words(name)) < 2:
+        return None  # `z = …` is no name for a variable
     return names.qualified(site.context.prefix, names.env_name(name))
 
 
