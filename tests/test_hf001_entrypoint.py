@@ -296,3 +296,40 @@ def test_middleware_wrapped_app_is_served_wrapped(make_repo: MakeRepo) -> None:
         timeout=60,
     )
     assert proc.stdout.strip() == "GZipMiddleware", proc.stderr
+
+
+def test_main_py_whose_app_name_is_taken_is_not_aliased(make_repo: MakeRepo) -> None:
+    text = "import typer\nfrom fastapi import FastAPI\n\napp = typer.Typer()\napi = FastAPI()\n"
+    root = make_repo({"main.py": text})
+    result = run(root)
+    assert [f.status for f in result.findings] == [Status.UNSAFE_FIX]
+    assert "uses the name `app` for something else" in messages(result)
+    assert files(root) == {"main.py": text}
+
+
+def test_app_option_as_a_path_keeps_the_import_root(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "from app.routes import r\n" + APP,
+            "backend/app/routes.py": "r = 1\n",
+            "backend/admin.py": APP,
+            "web/index.html": "",
+        }
+    )
+    run(root, options={"app": "backend/app/main.py:app"})
+    assert "from app.main import app" in files(root)["main.py"]
+    assert "/x" in importable(root)
+
+
+def test_unsafe_fix_moves_a_main_py_whose_app_is_named_otherwise(make_repo: MakeRepo) -> None:
+    text = (
+        "import typer\nfrom fastapi import FastAPI\n\napp = typer.Typer()\napi = FastAPI()\n\n\n"
+        "@api.get('/z')\ndef z():\n    return 3\n"
+    )
+    root = make_repo({"main.py": text, "typer.py": "class Typer:\n    pass\n"})
+    run(root, unsafe_fixes=True)
+    out = files(root)
+    assert out["main_script.py"] == text
+    assert "from main_script import api as app" in out["main.py"]
+    assert "/z" in importable(root)

@@ -347,19 +347,18 @@ def parse_app_option(value: str) -> tuple[str, str, bool] | None:
     return target, attr, factory
 
 
-def option_site(graph: AppGraph, value: str, source: str) -> tuple[AppSite, str] | Undecided:
+def option_site(graph: AppGraph, value: str, source: str) -> tuple[AppSite, str | None] | Undecided:
     """The site ``--app`` / ``[tool.hffix] app`` names, with the folder to import it from."""
     parsed = parse_app_option(value)
     if parsed is None:
         return Undecided(f"{source} {value!r} is not MODULE:ATTR")
     target, attr, factory = parsed
     layout = graph.layout
-    base = ""
+    base: str | None = None  # a file path says nothing about the import root
     if target.endswith(".py") or "/" in target:
         path = target.removeprefix("./")
         if not layout.is_file(path):
             return Undecided(f"{source} {value!r}: no file {path}")
-        base = parent(path)
     else:
         tails = (target.replace(".", "/") + ".py", target.replace(".", "/") + "/__init__.py")
         matches = sorted(

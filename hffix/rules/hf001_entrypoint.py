@@ -194,17 +194,23 @@ class _Run:
                 Status.MANUAL,
             )
             return
-        if self.layout.is_file("main.py") and site.path == "main.py":
-            self._alias_in_main(site, choice)
-            return
+        main_summary = self.graph.summary("main.py")
+        if site.path == "main.py" and main_summary is not None:
+            taken = site.name != "app" and "app" in main_summary.bindings
+            if not taken:  # else main.py uses the name `app` for something else
+                self._alias_in_main(site, choice)
+                return
         moved = ""
         if self.layout.is_file("main.py"):
             text = self.read("main.py")
             if text is None or not is_hffix_shim(text):
-                moved_to = self._make_room(site)
-                if moved_to is None:
+                made = self._make_room(site)
+                if made is None:
                     return
-                moved = moved_to
+                moved, new_name = made
+                if site.path == "main.py":  # the app itself moved with the old main.py
+                    site = replace(site, path=new_name)
+                    choice = replace(choice, site=site)
         self._place(choice, moved)
 
     def _seeds(self, launches: list[runcommands.Launch]) -> list[str]:
@@ -323,12 +329,14 @@ class _Run:
         )
         self._record(_Placed("main.py", "app", "", False))
 
-    def _make_room(self, site: AppSite) -> str | None:
+    def _make_room(self, site: AppSite) -> tuple[str, str] | None:
         """Move a root main.py that is something else aside, or say why not."""
         what = "does not expose the app"
         summary = self.graph.summary("main.py")
         if summary is None:
             what = "does not parse"
+        elif site.path == "main.py":
+            what = f"defines the app as `{site.name}` but uses the name `app` for something else"
         elif any(s.path == "main.py" for s in self.graph.sites):
             what = "serves a different app"
         if not self.ctx.unsafe_fixes:
@@ -343,7 +351,7 @@ class _Run:
         self.layout = Layout(self.workspace.paths())
         self.graph.layout = self.layout
         refs = f"; updated {', '.join(updated)}" if updated else ""
-        return f"moved the old main.py, which {what}, to {new}{refs}"
+        return f"moved the old main.py, which {what}, to {new}{refs}", new
 
     # ------------------------------------------------------------ placing
     def _place(self, choice: Choice, moved: str) -> None:
