@@ -187,5 +187,6 @@ def prepare(
             shutil.rmtree(folder, ignore_errors=True)
             raise InstallError(f"pip could not install requirements.txt: {_pip_reason(text)}", text)
         (folder / _LOG).write_text(text, encoding="utf-8")
+        log.unlink(missing_ok=True)  # kept beside the cache only when the build failed
         (folder / _MARKER).write_text(requirements.name + "\n", encoding="utf-8")
         return Environment(env_python, folder, False, time.monotonic() - started)
