@@ -249,3 +249,25 @@ def test_app_option_forms() -> None:
         result = option_site(built, bad, "--app")
         assert isinstance(result, Undecided) and words in result.message
     assert parse_app_option("pkg.mod:create_app()") == ("pkg.mod", "create_app", True)
+
+
+def test_reexport_prefilter() -> None:
+    from hffix.project.apps import imports_any
+
+    names, stems = {"app", "create_app"}, {"server"}
+    assert imports_any("from .server import *\n", names, stems)
+    assert imports_any("from pkg import (\n    other,\n    app,\n)\n", names, stems)
+    assert imports_any("import pkg.server as s\n", names, stems)
+    assert imports_any("from pkg import server\n", names, stems)
+    assert not imports_any("from app.models import User\nimport os\n", names, stems)
+    assert not imports_any("x = 'import app'\n", names, stems)
+
+
+def test_discovery_reads_only_modules_that_can_reexport() -> None:
+    files = {f"app/pkg/m{i}.py": f"from app.pkg.m{i + 1} import thing\n" for i in range(50)}
+    files["app/main.py"] = "from fastapi import FastAPI\napp = FastAPI()\n"
+    files["app/__init__.py"] = "from .main import (\n    app,\n)\n"
+    built = AppGraph(Layout(files), files.get)
+    built.discover(["app/main.py"])
+    assert {s.spec() for s in built.sites} == {"app/main.py:app", "app/__init__.py:app"}
+    assert len(built.summaries) < 10

@@ -13,6 +13,7 @@ and wrappers record which app contains which.
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -199,32 +200,35 @@ class AppGraph:
             for path in sorted(pending - analysed):
                 analysed.add(path)
                 self.summary(path)
-            names = self._app_names(analysed)
+            names, stems = self._app_names(analysed)
             if not names:
                 break
-            pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names))) + r")\b")
             pending = set()
             for path in sorted(self.layout.files - analysed):
                 if not path.endswith(".py"):
                     continue
                 text = self.read(path)
-                if text is not None and "import" in text and pattern.search(text):
+                if text is not None and imports_any(text, names, stems):
                     pending.add(path)
             if not pending:
                 break
         self._collect(analysed)
 
-    def _app_names(self, paths: Iterable[str]) -> set[str]:
+    def _app_names(self, paths: Iterable[str]) -> tuple[set[str], set[str]]:
+        """Names that may be apps or factories, and the module names that define them."""
         names: set[str] = set()
+        stems: set[str] = set()
         for path in paths:
             summary = self.summaries.get(path)
             if summary is None:
                 continue
-            for name, binding in summary.bindings.items():
-                if binding.value.kind in {"fastapi", "call"}:
-                    names.add(name)
-            names.update(summary.factories)
-        return names
+            found = {n for n, b in summary.bindings.items() if b.value.kind in {"fastapi", "call"}}
+            found |= set(summary.factories)
+            if found:
+                names |= found
+                stem = posixpath.basename(path)[: -len(".py")]
+                stems.add(posixpath.basename(parent(path)) if stem == "__init__" else stem)
+        return names, stems
 
     def _collect(self, paths: Iterable[str]) -> None:
         for path in sorted(paths):
@@ -345,6 +349,30 @@ class AppGraph:
                         seen.add(target)
                         order.append(target)
         return order
+
+
+_FROM_IMPORT = re.compile(
+    r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE
+)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.MULTILINE)
+
+
+def imports_any(text: str, names: set[str], stems: set[str]) -> bool:
+    """True when ``text`` may re-export one of ``names`` or a module named in ``stems``:
+    ``from x import app``, ``from .main import *``, ``import pkg.server``. A cheap text
+    test that keeps most modules of a large repository from being summarised."""
+    if "import" not in text:
+        return False
+    for match in _FROM_IMPORT.finditer(text):
+        module = match.group(1).rstrip(".")
+        words = set(re.findall(r"\w+", match.group(2)))
+        if module.rsplit(".", 1)[-1] in stems or words & (names | stems):
+            return True
+    for match in _IMPORT.finditer(text):
+        for dotted in re.findall(r"[\w.]+", match.group(1)):
+            if dotted.rsplit(".", 1)[-1] in stems:
+                return True
+    return False
 
 
 def site_depth(site: AppSite) -> int:

@@ -228,16 +228,26 @@ class _Summarizer:
         self.summary = ModuleSummary(path)
         self.aliases: dict[str, str] = {}  # local name -> qualified name, from every import
         self.constants: dict[str, ast.expr] = {}  # module-level NAME = <expr>, assigned once
-        self._collect_aliases(tree)
+        imports: list[ast.Import | ast.ImportFrom] = []
+        calls: list[ast.Call] = []
+        for node in ast.walk(tree):  # the one walk over the whole module
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+        self._collect_aliases(imports, tree)
         self._collect_constants(tree)
         self._module_level(tree.body)
-        self._functions(tree)
-        self._calls(tree)
+        functions = list(_module_functions(tree.body, with_async=True))
+        self._functions(functions, calls)
+        self._calls(calls, [(f.lineno, f.end_lineno or f.lineno) for f in functions])
 
     # ------------------------------------------------------------ names
-    def _collect_aliases(self, tree: ast.Module) -> None:
+    def _collect_aliases(
+        self, imports: list[ast.Import | ast.ImportFrom], tree: ast.Module
+    ) -> None:
         classes = self.summary.fastapi_classes
-        for node in ast.walk(tree):
+        for node in imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -249,11 +259,11 @@ class _Summarizer:
                 for alias in node.names:
                     local = alias.asname or alias.name
                     self.aliases.setdefault(local, f"{node.module}.{alias.name}")
-        for node in tree.body:  # class MyApp(FastAPI): ...
-            if isinstance(node, ast.ClassDef) and any(
-                self.qualify(base) in FASTAPI_CLASSES for base in node.bases
+        for stmt in tree.body:  # class MyApp(FastAPI): ...
+            if isinstance(stmt, ast.ClassDef) and any(
+                self.qualify(base) in FASTAPI_CLASSES for base in stmt.bases
             ):
-                classes.add(node.name)
+                classes.add(stmt.name)
 
     def qualify(self, node: ast.expr) -> str | None:
         chain = _chain(node)
@@ -369,9 +379,20 @@ class _Summarizer:
         return Value("other")
 
     # ------------------------------------------------------------ functions
-    def _functions(self, tree: ast.Module) -> None:
-        for node in _module_functions(tree.body):
-            built = self._apps_built_in(node)
+    def _functions(
+        self, functions: list[ast.FunctionDef | ast.AsyncFunctionDef], calls: list[ast.Call]
+    ) -> None:
+        builders = [c.lineno for c in calls if self.is_fastapi_call(c)]
+        for node in functions:
+            if isinstance(node, ast.AsyncFunctionDef):
+                continue  # uvicorn --factory calls a plain function
+            end = node.end_lineno or node.lineno
+            if any(node.lineno <= line <= end for line in builders):
+                built = self._apps_built_in(node)
+            elif self._returns_fastapi(node):
+                built = {}
+            else:
+                continue
             if self._is_factory(node, built):
                 args = node.args
                 required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
@@ -381,6 +402,19 @@ class _Summarizer:
                     self.summary.mounts.append(mount)
             elif built:
                 self.summary.function_apps.append((node.name, min(built.values())))
+
+    def _returns_fastapi(self, func: ast.FunctionDef) -> bool:
+        returns = func.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            try:
+                returns = ast.parse(returns.value, mode="eval").body
+            except SyntaxError:
+                return False
+        if returns is None:
+            return False
+        return self.qualify(returns) in FASTAPI_CLASSES or (
+            isinstance(returns, ast.Name) and returns.id in self.summary.fastapi_classes
+        )
 
     def _apps_built_in(self, func: ast.FunctionDef) -> dict[str, int]:
         """Local names a function binds to ``FastAPI(...)``, with the line."""
@@ -400,18 +434,10 @@ class _Summarizer:
         return found
 
     def _is_factory(self, func: ast.FunctionDef, built: dict[str, int]) -> bool:
-        returns = func.returns
-        if returns is not None:
-            if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-                try:
-                    returns = ast.parse(returns.value, mode="eval").body
-                except SyntaxError:
-                    returns = None
-            if returns is not None and (
-                self.qualify(returns) in FASTAPI_CLASSES
-                or (isinstance(returns, ast.Name) and returns.id in self.summary.fastapi_classes)
-            ):
-                return True
+        if self._returns_fastapi(func):
+            return True
+        if not built and not any(self.is_fastapi_call(c) for c in _calls(func)):
+            return False
         for node in ast.walk(func):
             if isinstance(node, ast.Return) and node.value is not None:
                 if self.is_fastapi_call(node.value):
@@ -453,12 +479,11 @@ class _Summarizer:
             return None
         return Mount(Target(container), Target(mounted), call.lineno, func.attr)
 
-    def _calls(self, tree: ast.Module) -> None:
+    def _calls(self, calls: list[ast.Call], functions: list[tuple[int, int]]) -> None:
         summary = self.summary
-        in_functions = {id(c) for f in _module_functions(tree.body) for c in _calls(f)}
-        for call in _calls(tree):
+        for call in calls:
             qualified = self.qualify(call.func)
-            if id(call) not in in_functions:
+            if not any(start <= call.lineno <= end for start, end in functions):
                 mount = self._mount(call)
                 if mount is not None:
                     summary.mounts.append(mount)
@@ -644,15 +669,17 @@ def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield node.body
 
 
-def _module_functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef]:
+def _module_functions(
+    body: list[ast.stmt], *, with_async: bool = False
+) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
     for node in body:
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, ast.FunctionDef) or (
+            with_async and isinstance(node, ast.AsyncFunctionDef)
+        ):
             yield node
-        elif isinstance(node, ast.AsyncFunctionDef):
-            continue
-        elif not is_main_guard(node):
+        elif not isinstance(node, ast.AsyncFunctionDef) and not is_main_guard(node):
             for child in _nested_bodies(node):
-                yield from _module_functions(child)
+                yield from _module_functions(child, with_async=with_async)
 
 
 def _calls(node: ast.AST) -> Iterator[ast.Call]:
