@@ -271,3 +271,14 @@ def test_discovery_reads_only_modules_that_can_reexport() -> None:
     built.discover(["app/main.py"])
     assert {s.spec() for s in built.sites} == {"app/main.py:app", "app/__init__.py:app"}
     assert len(built.summaries) < 10
+
+
+def test_python_m_package_serves_the_app_its_main_module_starts() -> None:
+    files = {
+        "Makefile": "run:\n\tpython -m service\n",
+        "service/__init__.py": "",
+        "service/__main__.py": "import uvicorn\n\nfrom .api import app\n\nuvicorn.run(app)\n",
+        "service/api.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "other/api.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    }
+    assert chosen(files) == "service/api.py:app"  # never the __main__ module, which runs

@@ -118,9 +118,19 @@ class Chooser:
         if resolved is None or resolved.origin is None or resolved.kind != "app":
             return None
         sites = [s for s in self.graph.sites if s.origin == resolved.origin]
-        local = [s for s in sites if s.path == path]
-        chosen = local or sites
-        return chosen[0] if chosen else None
+        if not sites:
+            return None
+        # The module that builds the app, else the script itself; never a __main__.py,
+        # whose import would run it.
+        return min(
+            sites,
+            key=lambda s: (
+                s.path.endswith("__main__.py"),
+                s.path != resolved.origin.path,  # type: ignore[union-attr]
+                s.path != path,
+                s.path,
+            ),
+        )
 
     def _resolve_launch(self, launch: Launch) -> Named | None:
         if launch.origin == "pyproject":
@@ -235,8 +245,9 @@ class Chooser:
             if entry.site in sites:
                 return entry.site
 
-        def key(site: AppSite) -> tuple[int, int, int, int, str]:
+        def key(site: AppSite) -> tuple[int, int, int, int, int, str]:
             return (
+                1 if site.path.endswith("__main__.py") else 0,
                 1 if site.factory else 0,
                 1 if site.needs_arguments else 0,
                 site_depth(site),
