@@ -128,3 +128,13 @@ def test_stale_references_name_files_outside_the_folder(make_repo: Callable[...,
     workspace = Workspace.load(root)
     found = stale_references(workspace, Layout(workspace.paths()), "backend")
     assert found == [".github/workflows/ci.yml:3", "Makefile:2"]
+
+
+def test_ignored_files_left_behind_are_named(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({".gitignore": ".env\n", "backend/.env": "SECRET=1\n", "backend/main.py": ""})
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistPlan)
+    assert result.moves == [("backend/main.py", "main.py")]
+    assert result.notes == [
+        "ignored files stay in backend/ (.env); move them yourself if you need them"
+    ]
