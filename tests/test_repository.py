@@ -7,6 +7,7 @@ the rendered patch, once by the writer. Both results must equal the expected tre
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -265,3 +266,42 @@ def test_writer_never_writes_through_a_symlink(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="symbolic link"):
         apply_changes(repo, changes)
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_write_waits_for_the_change_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int
+) -> None:
+    """Ctrl-C (or a TERM) in the middle of --write: every file is written, then the signal acts."""
+    from hffix.repository import writer
+
+    for index in range(5):
+        (tmp_path / f"f{index}.py").write_text("old\n")
+    ws = Workspace.load(tmp_path)
+    for index in range(5):
+        ws.write(f"f{index}.py", "new\n")
+    changes = ws.changes()
+    real = writer._atomic_write
+    calls = {"n": 0}
+
+    def interrupted(path: Path, data: bytes, mode: int, created: list[Path]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            os.kill(os.getpid(), signum)
+        real(path, data, mode, created)
+
+    class Terminated(Exception):
+        pass
+
+    def on_term(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    monkeypatch.setattr(writer, "_atomic_write", interrupted)
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with pytest.raises(KeyboardInterrupt if signum == signal.SIGINT else Terminated):
+            apply_changes(tmp_path, changes)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert {p.read_text() for p in tmp_path.glob("f*.py")} == {"new\n"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hffix-")]

@@ -90,8 +90,14 @@ def without_small_statements(
 
 
 def tidy_module_start(before: cst.Module, after: cst.Module) -> cst.Module:
-    """Drop blank lines a removal left at the top of a module that did not start with them."""
-    if not after.body or after.header:
+    """Drop blank lines a removal left at the top of a module that did not start with them
+    (a module left with nothing but blank lines becomes empty)."""
+    if not after.body:
+        lines = [*after.header, *after.footer]
+        if any(line.comment is not None for line in lines):
+            return after
+        return after.with_changes(header=[], footer=[], has_trailing_newline=False)
+    if after.header:
         return after
     first = after.body[0]
     original = leading_lines(before.body[0]) if before.body else ()

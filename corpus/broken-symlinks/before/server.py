@@ -1,0 +1,5 @@
+import uvicorn
+
+from main import app
+
+uvicorn.run(app)
