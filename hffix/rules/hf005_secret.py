@@ -58,7 +58,10 @@ class HardcodedSecret(Rule):
     pydantic-settings reads the variable; an environment read loses its default;
     `os.environ["NAME"] = "…"` is removed. `.env.example` at the root then lists every
     variable the code reads (names only, existing lines kept), and dotenv files that are
-    not git-ignored are added to `.gitignore` (never deleted, values never copied).
+    not git-ignored are added to `.gitignore` (never deleted, values never copied). A
+    real-looking value in `.env.example` is blanked. Provider tokens and credentials URLs
+    in `.ini`/`.toml`/`.yaml`/`.json` files (`alembic.ini`'s `sqlalchemy.url`) are reported
+    for manual work. `ENV` lines of Dockerfiles are HF006's.
 
     Left alone: values read from the environment, placeholders (`<your-key>`,
     `changeme`, `your_api_key_here`, `${VAR}`, `xxx`), empty strings, URLs without a
