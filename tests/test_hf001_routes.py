@@ -18,6 +18,8 @@ Both sides report their routes (path and method, mounted apps and websockets inc
 and the lists must be equal. ``uvicorn.run`` and ``uvicorn.Server`` are replaced by no-ops
 in the interpreter, so importing code that starts a server does not start one.
 
+The fixed tree gets a placeholder for each variable ``hffix --check`` lists for the
+original (secrets HF005 moves to the environment), as a Space gets them from its settings.
 Cases without a ``[routes]`` table (other rules' cases) are compared with the original
 imported as ``main:app`` from the root; when that original cannot be imported here (a
 third-party module the test environment lacks, no ``main.app`` at all) the case is skipped
@@ -37,6 +39,7 @@ from typing import Any
 import pytest
 import tomlkit
 
+import hffix
 from tests.conftest import CORPUS, copy_tree
 
 DRIVER = r"""
@@ -172,15 +175,25 @@ class Imported:
     error: str
 
 
-def _environment(tree: Path, extra: dict[str, str]) -> dict[str, str]:
+def placeholder(name: str) -> str:
+    """A value a Space secret could have: a SQLite URL for database URLs, a dummy otherwise."""
+    upper = name.upper()
+    if "DATABASE" in upper or upper.endswith(("DB_URL", "_DSN")):
+        return "sqlite://"
+    if upper.endswith(("_URL", "_URI", "HOST")):
+        return "http://127.0.0.1:9"
+    return "placeholder-for-tests"
+
+
+def secrets_for(before: Path) -> dict[str, str]:
+    """The variables the fixed code reads that the original had in its code (HF005 moves
+    secrets to the environment), as the user sets them in the Space's settings."""
+    return {name: placeholder(name) for name in hffix.check(before).variables}
+
+
+def _environment(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    example = tree / ".env.example"
-    if example.exists():  # variables the fixed code reads from the environment
-        for line in example.read_text(encoding="utf-8", errors="replace").splitlines():
-            name = line.split("=", 1)[0].strip()
-            if name and not name.startswith("#") and name.isidentifier():
-                env.setdefault(name, "placeholder-for-tests")
     env.update(extra)
     return env
 
@@ -190,7 +203,7 @@ def import_app(tree: Path, cwd: str, spec: dict[str, Any], env: dict[str, str]) 
     proc = subprocess.run(
         [sys.executable, "-B", "-c", DRIVER, json.dumps(spec)],
         cwd=tree / cwd,
-        env=_environment(tree, env),
+        env=_environment(env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -225,7 +238,7 @@ def test_fixed_tree_serves_the_same_routes(case: RouteCase, tmp_path: Path) -> N
             pytest.fail(f"the original app does not import as [routes] says: {original.error}")
         pytest.skip(f"the original cannot be imported here: {original.error}")
     fixed_tree = copy_tree(case.fixed, tmp_path / "after")
-    fixed = import_app(fixed_tree, ".", {"app": "main:app"}, env)
+    fixed = import_app(fixed_tree, ".", {"app": "main:app"}, {**secrets_for(before), **env})
     assert fixed.routes is not None, f"`import main; main.app` fails: {fixed.error}"
     assert fixed.routes == original.routes
     assert original.routes, "the app has no routes, so the comparison proves nothing"
