@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from hffix.deps.modules import imports_of
+from hffix.deps.modules import imports_of, parse_or_none
 
 
 @dataclass(frozen=True)
@@ -121,10 +121,8 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _string_constants(source: str) -> Iterator[tuple[str, int]]:
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
+def _string_constants(source: str, tree: ast.Module | None) -> Iterator[tuple[str, int]]:
+    if tree is None:
         for match in _URL.finditer(source):
             yield match.group(0), _line_of(source, match.start())
         return
@@ -133,10 +131,12 @@ def _string_constants(source: str) -> Iterator[tuple[str, int]]:
             yield node.value, node.lineno
 
 
-def python_needs(path: str, source: str) -> list[Need]:
-    """What the code of one runtime file implies."""
+def python_needs(path: str, source: str, tree: ast.Module | None = None) -> list[Need]:
+    """What the code of one runtime file implies (``tree``: its ``ast``, if already parsed)."""
     needs: list[Need] = []
-    uses = imports_of(source)
+    if tree is None:
+        tree = parse_or_none(source)
+    uses = imports_of(source, tree)
     modules = {use.module.split(".")[0] for use in uses if not use.level}
     for use in uses:
         for name in use.names:
@@ -175,7 +175,7 @@ def python_needs(path: str, source: str) -> list[Need]:
                 )
             )
     if modules & _SQL_TOOLKITS:
-        for text, line in _string_constants(source):
+        for text, line in _string_constants(source, tree):
             needs.extend(url_needs(text, path, line))
     return needs
 

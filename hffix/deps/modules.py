@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -96,7 +96,13 @@ def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     return False
 
 
-class _Collector(ast.NodeVisitor):
+_BODIES = ("body", "orelse", "finalbody")
+
+
+class _Collector:
+    """Imports anywhere in a module, visiting statements only (imports are statements, so
+    the expressions that make up most of a tree never need a look)."""
+
     def __init__(self) -> None:
         self.uses: list[ImportUse] = []
         self._optional = 0
@@ -107,49 +113,61 @@ class _Collector(ast.NodeVisitor):
             ImportUse(module, line, names, level, self._optional > 0, self._type_checking > 0)
         )
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self._add(alias.name, node.lineno)
+    def statements(self, statements: list[ast.stmt]) -> None:
+        for node in statements:
+            self.statement(node)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        names = tuple(alias.name for alias in node.names)
-        self._add(node.module or "", node.lineno, names, node.level)
-
-    def visit_If(self, node: ast.If) -> None:
-        if _is_type_checking(node.test):
+    def statement(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self._add(alias.name, node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names)
+            self._add(node.module or "", node.lineno, names, node.level)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
             self._type_checking += 1
-            for stmt in node.body:
-                self.visit(stmt)
+            self.statements(node.body)
             self._type_checking -= 1
-            for stmt in node.orelse:
-                self.visit(stmt)
-            return
-        self.generic_visit(node)
+            self.statements(node.orelse)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            try_node = cast(ast.Try, node)  # TryStar (3.11+) has the same fields
+            optional = _catches_import_error(try_node.handlers)
+            self._optional += optional
+            self.statements(try_node.body)
+            self._optional -= optional
+            for handler in try_node.handlers:
+                self.statements(handler.body)
+            self.statements(try_node.orelse)
+            self.statements(try_node.finalbody)
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                self.statements(case.body)
+        else:
+            for field in _BODIES:
+                inner = getattr(node, field, None)
+                if isinstance(inner, list):
+                    self.statements(inner)
 
-    def _visit_try(self, node: ast.Try) -> None:
-        optional = _catches_import_error(node.handlers)
-        self._optional += optional
-        for stmt in node.body:
-            self.visit(stmt)
-        self._optional -= optional
-        for part in (node.handlers, node.orelse, node.finalbody):
-            for child in part:
-                self.visit(child)
 
-    visit_Try = _visit_try
-
-    def visit_TryStar(self, node: ast.AST) -> None:  # Python 3.11+: same fields as Try
-        self._visit_try(cast(ast.Try, node))
-
-
-def imports_of(source: str) -> list[ImportUse]:
-    """Every import in ``source``; a file this Python cannot parse is scanned line by line."""
+def parse_or_none(source: str) -> ast.Module | None:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def imports_of(source: str, tree: ast.Module | None = None) -> list[ImportUse]:
+    """Every import in ``source``; a file this Python cannot parse is scanned line by line.
+
+    Pass ``tree`` when the caller already has the module's ``ast`` (the session's shared
+    parse): parsing is most of the cost.
+    """
+    if tree is None:
+        tree = parse_or_none(source)
+    if tree is None:
         return list(_scan_lines(source))
     collector = _Collector()
-    collector.visit(tree)
+    collector.statements(tree.body)
     return collector.uses
 
 
@@ -191,8 +209,15 @@ def resolve_relative(path: str, root: str, use: ImportUse) -> str | None:
     return ".".join([*base, use.module] if use.module else base) or None
 
 
-def runtime_files(workspace: Workspace, entries: Iterable[str], roots: Iterable[str]) -> list[str]:
-    """Python files the app can import when started from ``entries`` (repository paths)."""
+def runtime_files(
+    workspace: Workspace,
+    entries: Iterable[str],
+    roots: Iterable[str],
+    parse: Callable[[str], ast.Module | None] | None = None,
+) -> list[str]:
+    """Python files the app can import when started from ``entries`` (repository paths).
+
+    ``parse`` gives a path's ``ast`` when the caller has it already."""
     root_list = sorted({r.strip("/") for r in roots}, key=len, reverse=True)
     index: dict[str, str] = {}
     for path in workspace.paths():
@@ -217,7 +242,7 @@ def runtime_files(workspace: Workspace, entries: Iterable[str], roots: Iterable[
         except (Unreadable, KeyError):
             continue
         root = next((r for r in root_list if _module_name(path, r) is not None), "")
-        for use in imports_of(source):
+        for use in imports_of(source, parse(path) if parse else None):
             module = resolve_relative(path, root, use) if use.level else use.module
             if not module:
                 continue

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 
-from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_NAMES, newer_module
+from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_MODULES, NEWER_NAMES, newer_module
 
 _GUESSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*except\s*\*"), "`except*` (Python 3.11)"),
@@ -52,18 +53,37 @@ def _guess(source: str, line: int) -> str:
 def syntax_problems(source: str) -> list[Problem]:
     """Syntax in ``source`` that Python 3.10 rejects, with 1-based line numbers."""
     try:
-        tree = ast.parse(source)
+        tree: ast.Module | None = ast.parse(source, feature_version=(3, 10))
+        error: SyntaxError | None = None
     except SyntaxError as exc:
-        line = exc.lineno or 0
-        return [Problem(line, f"{_guess(source, line)}Python 3.10 cannot parse it: {exc.msg}")]
+        error = exc
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError):
+            tree = None
     except (ValueError, RecursionError) as exc:
         return [Problem(0, f"cannot be parsed: {exc}")]
-    problems = [*_tree_problems(tree, source), *_fstring_problems(source)]
-    if not problems:
-        try:
-            ast.parse(source, feature_version=(3, 10))
-        except SyntaxError as exc:
-            problems.append(Problem(exc.lineno or 0, f"{exc.msg} (Python 3.10 is the Space's)"))
+    return problems_in(source, tree, error)
+
+
+# Constructs Python 3.10's grammar (feature_version) lets through, so found by a tree walk;
+# the walk runs only when the text could hold one of them.
+_MAY_NEED_WALK = re.compile(r"\[[^\]\n]*\*|\*\s*\w+\s*:\s*\*")
+
+
+def problems_in(source: str, tree: ast.Module | None, error: SyntaxError | None) -> list[Problem]:
+    """:func:`syntax_problems` from a parse the caller already has: ``tree`` (``None`` when the
+    file does not parse at all) and ``error``, why Python 3.10's grammar rejects it."""
+    if tree is None:
+        line = (error.lineno or 0) if error else 0
+        reason = error.msg if error else "invalid syntax"
+        return [Problem(line, f"{_guess(source, line)}Python 3.10 cannot parse it: {reason}")]
+    problems: list[Problem] = []
+    if error is not None or sys.version_info >= (3, 14) or _MAY_NEED_WALK.search(source):
+        problems.extend(_tree_problems(tree, source))
+    problems.extend(_fstring_problems(source))
+    if not problems and error is not None:
+        problems.append(Problem(error.lineno or 0, f"{error.msg} (Python 3.10 is the Space's)"))
     seen: set[int] = set()
     unique = []
     for problem in sorted(problems, key=lambda p: p.line):
@@ -100,13 +120,13 @@ def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
 
 def _fstring_problems(source: str) -> Iterator[Problem]:
     """PEP 701 f-strings, which parse only on 3.12+ (so only a 3.12+ hffix sees them here)."""
+    start_type = getattr(tokenize, "FSTRING_START", None)
+    if start_type is None:
+        return  # before 3.12 an f-string is one STRING token, checked by the parser
     try:
         tokens = list(tokenize.generate_tokens(StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
         return
-    start_type = getattr(tokenize, "FSTRING_START", None)
-    if start_type is None:
-        return  # before 3.12 an f-string is one STRING token, checked by the parser
     depth = 0
     quote = ""
     for token in tokens:
@@ -226,6 +246,21 @@ class _NewerNames(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if node.id in NEWER_BUILTINS and isinstance(node.ctx, ast.Load):
             self.pending_builtins.append(node)
+
+
+def _name_words() -> re.Pattern[str]:
+    words = {m.split(".")[-1] for m in NEWER_MODULES} | set(NEWER_BUILTINS)
+    for names in NEWER_NAMES.values():
+        words.update(names)
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+
+
+_NEWER_WORDS = _name_words()
+
+
+def may_use_newer_names(source: str) -> bool:
+    """Cheap text test: could ``source`` name a newer module, name or builtin at all?"""
+    return _NEWER_WORDS.search(source) is not None
 
 
 def newer_names(tree: ast.Module) -> list[NewerName]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from dataclasses import dataclass, field
 
@@ -272,18 +273,23 @@ class _Run:
         return merged
 
     # ------------------------------------------------------------------ code
+    def _tree(self, path: str) -> ast.Module | None:
+        """The session's shared ``ast`` of ``path`` (parsed once for every rule)."""
+        syntax = self.ctx.syntax(path)
+        return syntax.tree if syntax is not None else None
+
     def code_imports(self) -> dict[str, tuple[str, str, int]]:
         """Third-party top-level imports of the runtime code: module -> (module, path, line)."""
         roots = tree.import_roots(self.ws, self.facts)
         entries = tree.app_modules(self.ws, self.facts)
         first_party = set(self.facts.first_party) or modules.first_party_names(self.ws, roots)
         found: dict[str, tuple[str, str, int]] = {}
-        self.files = modules.runtime_files(self.ws, entries, roots)
+        self.files = modules.runtime_files(self.ws, entries, roots, self._tree)
         for path in self.files:
             source = self.ctx.text(path)
             if source is None or self.ctx.config.ignored_in(path, Requirements.code):
                 continue
-            for use in modules.imports_of(source):
+            for use in modules.imports_of(source, self._tree(path)):
                 if use.level or use.type_checking or use.optional or not use.module:
                     continue
                 top = use.module.split(".")[0]
@@ -326,7 +332,7 @@ class _Run:
         for path in self.files:
             source = self.ctx.text(path)
             if source is not None:
-                for need in implied.python_needs(path, source):
+                for need in implied.python_needs(path, source, self._tree(path)):
                     self._need(need)
         if sql:
             for folder in tree.backend_folders(self.ws, self.facts):

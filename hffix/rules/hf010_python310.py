@@ -9,7 +9,7 @@ import re
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from hffix.deps import manifests
-from hffix.deps.syntax310 import NewerName, newer_names, syntax_problems
+from hffix.deps.syntax310 import NewerName, may_use_newer_names, newer_names, problems_in
 from hffix.findings import FixSafety, Status
 from hffix.repository.workspace import is_python_path
 from hffix.requirements import merge_requirements
@@ -105,7 +105,10 @@ class Python310(Rule):
             text = ctx.text(path)
             if text is None:
                 continue
-            problems = syntax_problems(text)
+            shared = ctx.syntax(path)
+            if shared is None:
+                continue
+            problems = problems_in(text, shared.tree, shared.error)
             for problem in problems:
                 if ctx.allows(path, problem.line):
                     ctx.report(
@@ -117,14 +120,14 @@ class Python310(Rule):
                     )
             if problems:
                 continue
-            fixed_tomllib |= self._newer_names(ctx, path, text)
+            if shared.tree is not None and may_use_newer_names(text):
+                fixed_tomllib |= self._newer_names(ctx, path, text, shared.tree)
         if fixed_tomllib:
             self._add_tomli(ctx)
         self._settings(ctx)
 
     # ------------------------------------------------------------------ standard library
-    def _newer_names(self, ctx: RuleContext, path: str, text: str) -> bool:
-        tree = ast.parse(text)
+    def _newer_names(self, ctx: RuleContext, path: str, text: str, tree: ast.Module) -> bool:
         lines = text.splitlines(keepends=True)
         edits: list[tuple[int, int, str]] = []
         for found in newer_names(tree):
