@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from hffix import api, bulk, gitcommit, reportfile
+from hffix import api, bulk, gitcommit, reportfile, secrets
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
 from hffix.repository.patch import render_patch
 from hffix.rules import ALL_RULES, get_rule
@@ -242,6 +242,12 @@ def run(
             "--scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler for --executor dask."
         ),
     ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact", help="Mask secret values in the patch (it then cannot be applied)."
+        ),
+    ] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour output.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only problems that remain; no summary.")
@@ -301,7 +307,10 @@ def run(
             if mode is Mode.DRY_RUN and not machine:
                 prefix = os.path.normpath(result.root) if len(roots) > 1 else None
                 sys.stdout.flush()
-                sys.stdout.buffer.write(_patch_for(result, prefix))
+                patch = _patch_for(result, prefix)
+                if redact:
+                    patch = secrets.redact(patch, result.facts.secret_values)
+                sys.stdout.buffer.write(patch)
                 sys.stdout.buffer.flush()
             reporter.add(result)
             if log is not None:

@@ -208,3 +208,15 @@ def test_internal_error_is_one_line_unless_verbose(
     assert "internal error: RuntimeError: rule exploded" in err and "Traceback" not in err
     code, _, err = run("--verbose", str(repo))
     assert "Traceback" in err
+
+
+def test_redact_masks_secrets_in_the_patch(run: Run, make_repo: Callable[..., Path]) -> None:
+    token = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH"
+    repo = make_repo({"main.py": CLEAN + f'\nOPENAI_API_KEY = "{token}"\n'})
+    code, plain, err = run("--select", "HF005", str(repo))
+    assert code == 1 and token in plain, "the plain patch shows the removed line"
+    assert token not in err and "Rotate every secret" in err
+    code, masked, err = run("--select", "HF005", "--redact", str(repo))
+    assert code == 1 and token not in masked and "OPENAI_API_KEY" in masked
+    code, out, _ = run("--select", "HF005", "--format", "json", str(repo))
+    assert token not in out

@@ -70,7 +70,7 @@ def test_secret_values_are_masked_never_copied(make_repo: Callable[..., Path]) -
     text = "\n".join(f.message for f in result.findings)
     assert secret not in text and "hunter2" not in text
     assert "STRIPE_API_KEY" in text and "DATABASE_URL" in text
-    assert "`ENV DEBUG=0`" in text  # not a secret: the default is shown
+    assert "`ENV DEBUG` gave the app a default value" in text  # values are never printed
     assert {"STRIPE_API_KEY", "DATABASE_URL", "DEBUG"} <= result.facts.variables
     assert all(secret not in content for content in _files(root).values())
     assert "Dockerfile" not in _files(root)
@@ -123,3 +123,15 @@ def test_pip_packages_reach_requirements_through_hf007(make_repo: Callable[..., 
     reasons = [f.message for f in result.findings if "gunicorn" in f.message and f.code == "HF007"]
     assert reasons and "Dockerfile:2" in reasons[0]
     assert all(f.status is Status.FIXED for f in result.findings)
+
+
+def test_env_values_never_reach_messages(tmp_path: Path) -> None:
+    """A token under a neutral name is masked; a plain default is not printed at all."""
+    token = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH"
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM python:3.10\nENV UPSTREAM={token}\nENV MODE=verbose-mode-value\n"
+    )
+    result = hffix.check(tmp_path, select=["HF006"])
+    text = "\n".join(f.message for f in result.findings)
+    assert token not in text and "verbose-mode-value" not in text
+    assert "UPSTREAM" in text and "MODE" in text

@@ -86,6 +86,10 @@ class TextReporter(Reporter):
             lines.append(f"{verb} {_plural(changed, 'file')} ({detail}).")
             if mode is Mode.DRY_RUN:
                 lines.append("The patch is on standard output; run with --write to apply it.")
+        if tally.codes["HF005"]:
+            lines.append(
+                "Rotate every secret found in the code: git history still holds the old values."
+            )
         if tally.variables:
             names = ", ".join(sorted(tally.variables))
             lines.append(f"Set these variables in the Space's settings: {names}.")

@@ -9,6 +9,7 @@ from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
 from hffix.requirements import requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
+from hffix.secrets.classify import classify
 
 PACKAGES_FILE = "packages.txt"
 _DOCKER_NAME = re.compile(r"^(?:dockerfile(?:\..+)?|.+\.dockerfile)$", re.IGNORECASE)
@@ -183,10 +184,12 @@ class Docker(Rule):
                 names.append(name)
             ctx.facts.variables.add(name)
             literal = value and not value.startswith("$")
-            if literal and is_secret(name, value):
+            detection = classify(value, name) if literal else None
+            if literal and (detection is not None or is_secret(name, value)):
+                shown = detection.masked if detection is not None else _mask(value)
                 ctx.report(
                     path,
-                    f"`ENV {name}` holds a secret value {_mask(value)}: set {name} as a secret "
+                    f"`ENV {name}` holds a secret value {shown}: set {name} as a secret "
                     "in the Space settings and rotate it, since it was committed",
                     status=Status.MANUAL,
                     line=line,
@@ -196,8 +199,8 @@ class Docker(Rule):
             elif literal:
                 ctx.report(
                     path,
-                    f"`ENV {name}={value}` gave the app a default the Space will not have: set "
-                    f"{name} as a variable in the Space settings",
+                    f"`ENV {name}` gave the app a default value the Space will not have: set "
+                    f"{name} as a variable in the Space settings (the value is not copied)",
                     status=Status.MANUAL,
                     line=line,
                     col=1,
