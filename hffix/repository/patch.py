@@ -105,7 +105,8 @@ def text_hunks(old: bytes, new: bytes, context: int = CONTEXT_LINES) -> list[byt
     return out
 
 
-def _binary_literal(data: bytes) -> list[bytes]:
+def binary_literal(data: bytes) -> list[bytes]:
+    """One ``literal`` hunk of a ``GIT binary patch``: zlib data in git's base85 lines."""
     out = [f"literal {len(data)}\n".encode()]
     packed = zlib.compress(data, 9)
     for start in range(0, len(packed), 52):
@@ -151,8 +152,8 @@ def file_patch(change: FileChange) -> bytes:
         new_id = blob_id(new) if change.new is not None else _NULL_ID
         out.append(f"index {old_id}..{new_id}\n".encode())
         out.append(b"GIT binary patch\n")
-        out.extend(_binary_literal(new))
-        out.extend(_binary_literal(old))
+        out.extend(binary_literal(new))
+        out.extend(binary_literal(old))
         return b"".join(out)
     out.append(_name_line("---", "a/", None if kind is ChangeKind.CREATE else old_name))
     out.append(_name_line("+++", "b/", None if kind is ChangeKind.DELETE else new_name))

@@ -14,6 +14,7 @@ import re
 import zlib
 from collections.abc import Iterable
 
+from hffix.repository.patch import binary_literal
 from hffix.secrets.classify import mask
 
 _ENCODINGS = ("utf-8", "latin-1", "utf-16-le", "utf-16-be")
@@ -53,18 +54,6 @@ def _decode_literal(lines: bytes) -> bytes | None:
         return None
 
 
-def _encode_literal(data: bytes) -> bytes:
-    out = [f"literal {len(data)}\n".encode()]
-    packed = zlib.compress(data, 9)
-    for start in range(0, len(packed), 52):
-        chunk = packed[start : start + 52]
-        size = len(chunk)
-        size_char = chr(ord("A") + size - 1) if size <= 26 else chr(ord("a") + size - 27)
-        out.append(size_char.encode() + base64.b85encode(chunk, pad=True) + b"\n")
-    out.append(b"\n")
-    return b"".join(out)
-
-
 def redact(patch: bytes, values: Iterable[str]) -> bytes:
     """``patch`` with every occurrence of ``values`` replaced by its masked form."""
     pairs = _replacements(values)
@@ -76,7 +65,7 @@ def redact(patch: bytes, values: Iterable[str]) -> bytes:
         if data is None:
             return match.group(0)
         masked = _mask_bytes(data, pairs)
-        return match.group(0) if masked == data else _encode_literal(masked)
+        return match.group(0) if masked == data else b"".join(binary_literal(masked))
 
     patch = _LITERAL.sub(literal, patch)
     return _mask_bytes(patch, pairs)
