@@ -305,3 +305,17 @@ def test_a_signal_during_write_waits_for_the_change_set(
         signal.signal(signal.SIGTERM, previous)
     assert {p.read_text() for p in tmp_path.glob("f*.py")} == {"new\n"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hffix-")]
+
+
+def test_rename_away_then_create_in_its_place(tmp_path: Path) -> None:
+    """Moving a CLI main.py aside and writing a new main.py in one change set."""
+
+    def edit(ws: Workspace) -> None:
+        ws.rename("main.py", "main_script.py")
+        ws.write("main.py", "from app import app\n")
+
+    result = roundtrip(tmp_path, {"main.py": b"def cli():\n    pass\n"}, edit)
+    assert result == {
+        "main.py": (b"from app import app\n", False),
+        "main_script.py": (b"def cli():\n    pass\n", False),
+    }

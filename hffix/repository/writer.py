@@ -87,7 +87,8 @@ def _signals_held() -> Iterator[None]:
 
 
 def _verify_unchanged(root: Path, changes: Sequence[FileChange]) -> None:
-    deleted = {c.old_path for c in changes if c.kind is ChangeKind.DELETE}
+    # Paths the change set empties: a new file may take their place.
+    deleted = {c.old_path for c in changes if c.kind in (ChangeKind.DELETE, ChangeKind.RENAME)}
     for change in changes:
         if change.old_path is None:
             target = _inside(root, change.new_path or "")
@@ -117,6 +118,16 @@ def _remove_empty_parents(root: Path, rel: str) -> None:
         folder = folder.parent
 
 
+# Files leave their paths before anything new arrives there: deletions, then renames,
+# then edits, then new files (which may stand where a deleted or renamed file was).
+_APPLY_ORDER = {
+    ChangeKind.DELETE: 0,
+    ChangeKind.RENAME: 1,
+    ChangeKind.MODIFY: 2,
+    ChangeKind.CREATE: 3,
+}
+
+
 def apply_changes(root: Path, changes: Sequence[FileChange]) -> None:
     """Write ``changes`` below ``root`` or raise :class:`WriteError` with disk unchanged."""
     if not changes:
@@ -126,7 +137,7 @@ def apply_changes(root: Path, changes: Sequence[FileChange]) -> None:
     created_dirs: list[Path] = []
     with _signals_held():
         try:
-            for change in changes:
+            for change in sorted(changes, key=lambda c: _APPLY_ORDER[c.kind]):
                 _apply_one(root, change, undo, created_dirs)
         except BaseException as exc:
             for step in reversed(undo):
