@@ -223,7 +223,10 @@ class _Run:
                 seeds.append(path)
                 continue
             text = self.read(path)
-            if text is not None and ("fastapi" in text or "FastAPI" in text or "uvicorn" in text):
+            # Every way to build an app names the class (`FastAPI(`, `fastapi.FastAPI(`,
+            # `class App(FastAPI)`, `import FastAPI as F`); modules that only use APIRouter
+            # or HTTPException need no summary. Re-exports are found by discover().
+            if text is not None and ("FastAPI" in text or "uvicorn" in text):
                 seeds.append(path)
         for launch in launches:
             if launch.file is not None:
