@@ -2,8 +2,9 @@
 
 Walks the tree without following symbolic links, honouring ``.gitignore`` files at every
 level and ``.git/info/exclude``, and skipping what is never part of a Space's source:
-version-control data, virtual environments (any folder holding ``pyvenv.cfg``), caches,
-build output and ``exclude`` patterns from the configuration.
+version-control data, nested git repositories (submodules), virtual environments (any
+folder holding ``pyvenv.cfg``), caches, build output and ``exclude`` patterns from the
+configuration.
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ def _walk(
             if entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info"):
                 continue
             if (Path(entry.path) / "pyvenv.cfg").exists() or _ignored(rel, True, rules):
+                continue
+            if os.path.lexists(os.path.join(entry.path, ".git")):
+                yield rel, st.st_mode, 0, "another git repository (a submodule?), not entered"
                 continue
             yield from _walk(root, rel, rules)
         elif stat.S_ISREG(st.st_mode) and not _ignored(rel, False, rules):
