@@ -96,10 +96,15 @@ _names(
     _GREENLET,
 )
 
-# SQLAlchemy URL schemes -> the driver package they load.
+# SQLAlchemy URL schemes -> the driver package they load. A bare `postgresql://` loads
+# psycopg (3) from SQLAlchemy 2.1 on, which current sqlmodel installs, and psycopg2 before
+# that (seen here: SQLAlchemy 2.1.9 raises "No module named 'psycopg'" for such a URL).
+_POSTGRES_21 = ("psycopg[binary]", "psycopg")
+_POSTGRES_20 = ("psycopg2-binary", "psycopg2-binary")
+_BARE_POSTGRES = frozenset({"postgresql", "postgres"})
 _DRIVERS: dict[str, tuple[str, str]] = {
-    "postgresql": ("psycopg2-binary", "psycopg2-binary"),
-    "postgres": ("psycopg2-binary", "psycopg2-binary"),
+    "postgresql": _POSTGRES_21,
+    "postgres": _POSTGRES_21,
     "postgresql+psycopg2": ("psycopg2-binary", "psycopg2-binary"),
     "postgresql+asyncpg": ("asyncpg", "asyncpg"),
     "postgresql+psycopg": ("psycopg[binary]", "psycopg"),
@@ -131,7 +136,9 @@ def _string_constants(source: str, tree: ast.Module | None) -> Iterator[tuple[st
             yield node.value, node.lineno
 
 
-def python_needs(path: str, source: str, tree: ast.Module | None = None) -> list[Need]:
+def python_needs(
+    path: str, source: str, tree: ast.Module | None = None, *, sqlalchemy_20: bool = False
+) -> list[Need]:
     """What the code of one runtime file implies (``tree``: its ``ast``, if already parsed)."""
     needs: list[Need] = []
     if tree is None:
@@ -176,17 +183,27 @@ def python_needs(path: str, source: str, tree: ast.Module | None = None) -> list
             )
     if modules & _SQL_TOOLKITS:
         for text, line in _string_constants(source, tree):
-            needs.extend(url_needs(text, path, line))
+            needs.extend(url_needs(text, path, line, sqlalchemy_20=sqlalchemy_20))
     return needs
 
 
-def url_needs(text: str, path: str, line: int = 0) -> Iterator[Need]:
-    """Drivers named by database URL schemes in ``text`` (values are never copied)."""
+def url_needs(
+    text: str, path: str, line: int = 0, *, sqlalchemy_20: bool = False
+) -> Iterator[Need]:
+    """Drivers named by database URL schemes in ``text`` (values are never copied).
+
+    ``sqlalchemy_20``: the requirements hold SQLAlchemy below 2.1, whose `postgresql://`
+    default driver is psycopg2 rather than psycopg (3)."""
     for match in _URL.finditer(text):
         scheme = match["scheme"].lower()
         driver = _DRIVERS.get(scheme)
         if driver is None:
             continue
         at = line or _line_of(text, match.start())
-        reason = f"SQLAlchemy loads the {driver[0]} driver for `{scheme}://` URLs"
+        if scheme in _BARE_POSTGRES:
+            driver = _POSTGRES_20 if sqlalchemy_20 else _POSTGRES_21
+            version = "2.0" if sqlalchemy_20 else "2.1"
+            reason = f"SQLAlchemy {version} loads {driver[0]} for `{scheme}://` URLs"
+        else:
+            reason = f"SQLAlchemy loads the {driver[0]} driver for `{scheme}://` URLs"
         yield Need(driver[0], driver[1], reason, path, at)

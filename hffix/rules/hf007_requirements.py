@@ -12,6 +12,7 @@ from packaging.specifiers import SpecifierSet
 from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
 from hffix.findings import FixSafety, Status
+from hffix.repository.workspace import Unreadable
 from hffix.requirements import (
     LineKind,
     RequirementLine,
@@ -329,19 +330,37 @@ class _Run:
         sql = any(m.split(".")[0] in {"sqlalchemy", "sqlmodel", "databases"} for m in uses) or (
             declared.has("sqlalchemy") or declared.has("sqlmodel")
         )
+        legacy = declared.satisfies_below("sqlalchemy", "2.1.0")  # psycopg2, not psycopg
         for path in self.files:
             source = self.ctx.text(path)
             if source is not None:
-                for need in implied.python_needs(path, source, self._tree(path)):
+                for need in implied.python_needs(
+                    path, source, self._tree(path), sqlalchemy_20=legacy
+                ):
+                    self._need(need)
+            original = self._original_text(path)
+            if sql and original is not None and original != source:
+                # A URL that HF005 moved to the environment still names the driver the app
+                # loads (only the scheme is read; the value is never copied).
+                for need in implied.url_needs(original, path, sqlalchemy_20=legacy):
                     self._need(need)
         if sql:
             for folder in tree.backend_folders(self.ws, self.facts):
                 for name in _ENV_FILES:
                     env_path = posixpath.join(folder, name)
                     env_text = self.ctx.text(env_path) if self.ws.exists(env_path) else None
-                    for need in implied.url_needs(env_text or "", env_path):
+                    for need in implied.url_needs(env_text or "", env_path, sqlalchemy_20=legacy):
                         self._need(need)
         return self._additions
+
+    def _original_text(self, path: str) -> str | None:
+        origin = self.ws.origin(path) if self.ws.exists(path) else None
+        if origin is None:
+            return None
+        try:
+            return self.ws.original_text(origin)
+        except Unreadable:
+            return None
 
     def _import_need(self, module: str, path: str, line: int) -> None:
         resolution = distributions.resolve(module, environment=self.environment)
