@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from hffix import api, bulk, gitcommit, reportfile, secrets
+from hffix.cliutil import UsageProblem, invoke, use_color
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
 from hffix.repository.patch import render_patch
 from hffix.rules import ALL_RULES, get_rule
@@ -36,10 +37,6 @@ missing path, unreadable configuration or internal error.
 """
 
 
-class UsageProblem(Exception):
-    """A command line that cannot be run as given (exit status 2)."""
-
-
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -59,10 +56,6 @@ def _codes(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
-
-
-def _use_color(no_color: bool) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
 
 def _explain(code: str) -> int:
@@ -286,7 +279,9 @@ def run(
         timeout=timeout,
         commit=gitcommit.CommitOptions(branch, allow_dirty) if commit else None,
     )
-    context = ReportContext(mode, color=_use_color(no_color), verbose=verbose, quiet=quiet)
+    context = ReportContext(
+        mode, color=use_color(no_color, sys.stderr), verbose=verbose, quiet=quiet
+    )
     machine = output_format is not OutputFormat.text
     reporter = REPORTERS[output_format.value](
         context, sys.stdout if machine or mode is Mode.CHECK else sys.stderr
@@ -321,41 +316,11 @@ def run(
     raise typer.Exit(status)
 
 
-def _usage_error(message: str) -> int:
-    print(f"hffix: error: {message} (see hffix --help)", file=sys.stderr)
-    return 2
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hffix`` script; returns the exit status."""
-    command = typer.main.get_command(app)
     args = list(argv) if argv is not None else sys.argv[1:]
     if args[:1] == ["verify"]:
         from hffix.verify.cli import main as verify_main
 
         return verify_main(args[1:])
-    try:
-        status = command.main(args=args, prog_name="hffix", standalone_mode=False)
-    except UsageProblem as exc:
-        return _usage_error(str(exc))
-    except RuntimeError as exc:
-        if isinstance(exc, typer.Exit):
-            return int(exc.exit_code)
-        return _internal_error(exc, args)
-    except typer.Abort:
-        print("hffix: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        # The argument parser's own errors carry an exit code and a message.
-        format_message = getattr(exc, "format_message", None)
-        if callable(format_message) and getattr(exc, "exit_code", None) == 2:
-            return _usage_error(str(format_message()))
-        return _internal_error(exc, args)
-    return status if isinstance(status, int) else 0
-
-
-def _internal_error(exc: Exception, args: list[str]) -> int:
-    print(f"hffix: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-    if "--verbose" in args or "-v" in args:
-        raise exc
-    return 2
+    return invoke(app, args, "hffix")

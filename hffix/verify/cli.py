@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from enum import Enum
@@ -11,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from hffix.cliutil import UsageProblem, invoke, use_color
 from hffix.verify import VerifyOptions, verify
 from hffix.verify.envvars import EnvFileError, parse_assignment, read_env_file
 from hffix.verify.render import render_json, render_text
@@ -41,10 +41,6 @@ error or unreadable repository.
 """
 
 
-class UsageProblem(Exception):
-    """A command line that cannot be run as given (exit status 2)."""
-
-
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -64,10 +60,6 @@ def _variables(env_files: list[Path] | None, pairs: list[str] | None) -> dict[st
     except EnvFileError as exc:
         raise UsageProblem(str(exc)) from exc
     return values
-
-
-def _use_color(no_color: bool) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 @app.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,30 +151,11 @@ def run(
     elif report.error is not None:
         print(f"hffix verify: error: {report.error}", file=sys.stderr)
     else:
-        render_text(report, sys.stdout, color=_use_color(no_color), verbose=verbose)
+        render_text(report, sys.stdout, color=use_color(no_color, sys.stdout), verbose=verbose)
     sys.stdout.flush()
     raise typer.Exit(report.exit_code)
 
 
 def main(argv: list[str]) -> int:
     """``hffix verify ARGS``; returns the exit status."""
-    command = typer.main.get_command(app)
-    try:
-        status = command.main(args=list(argv), prog_name="hffix verify", standalone_mode=False)
-    except UsageProblem as exc:
-        return _usage_error(str(exc))
-    except typer.Abort:
-        print("hffix verify: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        # The argument parser's own errors carry exit code 2 and a message.
-        format_message = getattr(exc, "format_message", None)
-        if callable(format_message) and getattr(exc, "exit_code", None) == 2:
-            return _usage_error(str(format_message()))
-        raise
-    return status if isinstance(status, int) else 0
-
-
-def _usage_error(message: str) -> int:
-    print(f"hffix verify: error: {message} (see hffix verify --help)", file=sys.stderr)
-    return 2
+    return invoke(app, argv, "hffix verify")
