@@ -16,6 +16,8 @@ import libcst.matchers as m
 from libcst import MetadataDependent
 from libcst.metadata import CodeRange, PositionProvider, ScopeProvider
 
+from hffix.python import edits
+
 ImportStatement = cst.Import | cst.ImportFrom
 
 
@@ -91,3 +93,43 @@ def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStat
         return statement
     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return statement.with_changes(names=kept)
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
+def ensure_module_import(module: cst.Module, name: str) -> cst.Module:
+    """``module`` with a top-level ``import name``, placed as libcst's AddImportsVisitor
+    places it (after the leading import block, or the docstring), without its extra passes
+    over the whole tree: that visitor costs more than the rest of a small fix."""
+    body = list(module.body)
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                    alias.asname is None and alias.evaluated_name == name for alias in small.names
+                ):
+                    return module
+    index = 1 if body and _is_docstring(body[0]) else 0
+    while index < len(body) and _is_import_line(body[index]):
+        index += 1
+    new = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(cst.Name(name))])])
+    if index < len(body):
+        following = body[index]
+        lines = list(edits.leading_lines(following))
+        if not lines or lines[0].comment is not None:
+            body[index] = following.with_changes(leading_lines=[cst.EmptyLine(), *lines])
+    body.insert(index, new)
+    return module.with_changes(body=body)

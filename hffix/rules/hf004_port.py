@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
@@ -17,6 +16,7 @@ from libcst.metadata import (
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.imports import ensure_module_import
 from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified
 from hffix.repository.workspace import Unreadable
 from hffix.rules import hf004_shell as shell
@@ -135,6 +135,8 @@ class HardcodedPort(Rule):
             return
         transformer = _Ports(CodemodContext(filename=path), ctx, path)
         result = transformer.transform_module(module)
+        if transformer.needs_os:
+            result = ensure_module_import(result, "os")
         for issue in transformer.issues:
             ctx.report(path, issue.message, status=Status.FIXED, line=issue.line, col=issue.col)
         if transformer.issues:
@@ -207,6 +209,7 @@ class _Ports(VisitorBasedCodemodCommand):
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
+        self.needs_os = False  # a fix reads os.environ
         self._settings: set[str] = set()
         self._imports: ImportMap | None = None
         self._class_depth: list[cst.ClassDef] = []
@@ -257,7 +260,7 @@ class _Ports(VisitorBasedCodemodCommand):
                 if port is not None and self._report(arg, port, "`port=` of a server call"):
                     as_int = isinstance(arg.value, cst.Integer)
                     args[index] = args[index].with_changes(value=_env_port(port, as_int))
-                    AddImportsVisitor.add_needed_import(self.context, "os")
+                    self.needs_os = True
             return updated_node.with_changes(args=args)
         read = env_call(original_node, self._names)
         if read is None or read.default is None or not is_server_port_name(read.variable):
@@ -313,5 +316,5 @@ class _Ports(VisitorBasedCodemodCommand):
         where = f"`{target.value} = …`" if owner is None else f"`{owner.name.value}.{target.value}`"
         if not self._report(node, port, where):
             return None
-        AddImportsVisitor.add_needed_import(self.context, "os")
+        self.needs_os = True
         return _env_port(port, isinstance(value, cst.Integer))

@@ -12,10 +12,11 @@ from typing import TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from hffix.python import edits
+from hffix.python.imports import ensure_module_import
 from hffix.secrets.pysource import Fix, NodeKey, node_key
 
 _LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
@@ -104,6 +105,7 @@ class Rewriter(VisitorBasedCodemodCommand):
         self.strings = strings
         self.targets = targets
         self.applied: set[NodeKey] = set()  # keys of the nodes a fix was applied to
+        self.needs_os = False  # a fix reads os.environ
         self._drop_lines: set[int] = set()
 
     def _key(self, node: cst.CSTNode) -> NodeKey:
@@ -112,7 +114,7 @@ class Rewriter(VisitorBasedCodemodCommand):
     def _used(self, key: NodeKey, action: Action) -> None:
         self.applied.add(key)
         if action.fix in _NEEDS_OS:
-            AddImportsVisitor.add_needed_import(self.context, "os")
+            self.needs_os = True
 
     # ------------------------------------------------------------ strings
     def leave_SimpleString(
@@ -280,4 +282,6 @@ def rewrite(
     """``module`` with the planned fixes, and the keys of the nodes they were applied to."""
     rewriter = Rewriter(CodemodContext(filename=path), strings, targets)
     result = rewriter.transform_module(module)
+    if rewriter.needs_os:
+        result = ensure_module_import(result, "os")
     return edits.tidy_module_start(module, result), rewriter.applied
