@@ -87,15 +87,15 @@ def get_{name}(item_id: int) -> dict[str, object]:
     return {{"id": item_id, "title": _DB[item_id].title}}
 '''
 
-COMPLIANT_MAIN = '''from fastapi import FastAPI
+COMPLIANT_MAIN = """from fastapi import FastAPI
 
 {imports}
 
 app = FastAPI()
 {includes}
-'''
+"""
 
-BROKEN_MAIN = '''import os
+BROKEN_MAIN = """import os
 
 import uvicorn
 from fastapi import FastAPI
@@ -109,7 +109,7 @@ app = FastAPI()
 
 if __name__ == "__main__":
     uvicorn.run(app, host="0.0.0.0", port=8000)
-'''
+"""
 
 
 def build_corpus(root: Path, repos: int, modules: int) -> list[Path]:
@@ -129,8 +129,12 @@ def build_corpus(root: Path, repos: int, modules: int) -> list[Path]:
         includes = "\n".join(f"app.include_router({n}_router)" for n in names)
         broken = r % 5 == 0
         template = BROKEN_MAIN if broken else COMPLIANT_MAIN
-        fake = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789") for _ in range(48))
-        (repo / "main.py").write_text(template.format(imports=imports, includes=includes, fake=fake))
+        fake = "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789") for _ in range(48)
+        )
+        (repo / "main.py").write_text(
+            template.format(imports=imports, includes=includes, fake=fake)
+        )
         (repo / "requirements.txt").write_text(
             "fastapi\nuvicorn\npydantic\nsqlmodel\npython-dotenv\n"
         )
@@ -176,8 +180,13 @@ def main() -> None:
             "(c) hffix --dry-run --jobs 1": [*hffix, "--dry-run", "--jobs", "1"],
             "(d) hffix --dry-run --jobs 2": [*hffix, "--dry-run", "--jobs", "2"],
         }
-        print(f"corpus: {len(repos)} repositories, {files} Python files, {args.repos // 5} non-compliant")
-        print(f"{'run':<32} {'seconds':>8} {'files/s':>9} {'repos/s':>8} {'peak MiB':>9} {'ratio':>6}")
+        print(
+            f"corpus: {len(repos)} repositories, {files} Python files, "
+            f"{args.repos // 5} non-compliant"
+        )
+        print(
+            f"{'run':<32} {'seconds':>8} {'files/s':>9} {'repos/s':>8} {'peak MiB':>9} {'ratio':>6}"
+        )
         baseline = None
         for name, command in runs.items():
             seconds, peak = measure(command, args.repeat)
