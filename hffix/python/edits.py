@@ -109,3 +109,28 @@ def tidy_module_start(before: cst.Module, after: cst.Module) -> cst.Module:
     if len(lines) == len(leading_lines(first)):
         return after
     return after.with_changes(body=[first.with_changes(leading_lines=lines), *after.body[1:]])
+
+
+class LineDropper:
+    """Statement lines a transformer empties, removed when their block is left.
+
+    A transformer cannot return ``RemoveFromParent`` for a line without losing the comments
+    above it, so it marks the emptied line here and calls :meth:`block` / :meth:`module` in
+    ``leave_IndentedBlock`` / ``leave_Module``. Marked nodes are kept alive: an id is never
+    reused by a later node while the transform runs.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[int, cst.CSTNode] = {}
+
+    def mark(self, line: cst.CSTNode) -> None:
+        self._lines[id(line)] = line
+
+    def marked(self, stmt: cst.BaseStatement) -> bool:
+        return id(stmt) in self._lines
+
+    def block(self, block: cst.IndentedBlock) -> cst.IndentedBlock:
+        return remove_from_block(block, self.marked)
+
+    def module(self, module: cst.Module) -> cst.Module:
+        return remove_from_module(module, self.marked)

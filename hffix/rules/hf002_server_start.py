@@ -146,9 +146,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
         self.issues: list[_Issue] = []
         self._freed = FreedImports()
         self._doomed: set[int] = set()  # ids of original small statements to remove
-        # Updated statement lines left empty, by id; the values keep them alive so that an id
-        # is never reused by a later node while the transform runs.
-        self._drop_lines: dict[int, cst.CSTNode] = {}
+        self._dropper = edits.LineDropper()
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return qualified_names(self, node)
@@ -242,7 +240,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
             return updated
         result = edits.without_small_statements(updated, lambda i: doomed[i])
         if result is None:
-            self._drop_lines[id(updated)] = updated
+            self._dropper.mark(updated)
             return updated
         assert isinstance(result, type(updated))
         return result
@@ -261,16 +259,13 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
         assert isinstance(result, cst.ImportFrom)
         return result
 
-    def _dropped(self, stmt: cst.BaseStatement) -> bool:
-        return id(stmt) in self._drop_lines
-
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        return edits.remove_from_block(updated_node, self._dropped)
+        return self._dropper.block(updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return edits.remove_from_module(updated_node, self._dropped)
+        return self._dropper.module(updated_node)
 
 
 def _statement_lines(

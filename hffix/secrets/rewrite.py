@@ -106,7 +106,7 @@ class Rewriter(VisitorBasedCodemodCommand):
         self.targets = targets
         self.applied: set[NodeKey] = set()  # keys of the nodes a fix was applied to
         self.needs_os = False  # a fix reads os.environ
-        self._drop_lines: set[int] = set()
+        self._dropper = edits.LineDropper()
 
     def _key(self, node: cst.CSTNode) -> NodeKey:
         return node_key(node, self.get_metadata(PositionProvider, node))
@@ -253,24 +253,21 @@ class Rewriter(VisitorBasedCodemodCommand):
                 RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
         result = edits.without_small_statements(updated, lambda i: doomed[i])
         if result is None:
-            self._drop_lines.add(id(updated))
+            self._dropper.mark(updated)
             return updated
         assert isinstance(result, type(updated))
         return result
 
-    def _dropped(self, stmt: cst.BaseStatement) -> bool:
-        return id(stmt) in self._drop_lines
-
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.BaseSuite:
-        block = edits.remove_from_block(updated_node, self._dropped)
+        block = self._dropper.block(updated_node)
         if not block.body:
             return block.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         return block
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return edits.remove_from_module(updated_node, self._dropped)
+        return self._dropper.module(updated_node)
 
 
 def rewrite(
