@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from packaging.markers import Marker
@@ -46,6 +47,10 @@ def _commented(line: RequirementLine, why: str) -> str:
     physical = line.text.split("\n")
     physical[0] = f"# {physical[0]}  # hffix: {why}"
     return "\n".join([physical[0], *(f"# {p}" for p in physical[1:])])
+
+
+# A local path or URL: pip installs it, its distribution name is just not known here.
+_LOCAL_OR_URL = re.compile(r"^(\.{0,2}/|[A-Za-z][\w+.-]*://|[\w.-]+\.(whl|zip|tar\.gz)$)")
 
 
 @dataclass
@@ -202,6 +207,8 @@ class _Run:
                 status=Status.FIXED,
             )
 
+        if existing is not None:
+            self.report_unreadable_lines(text)
         text = self.merge_sources(text, newline)
         uses = self.code_imports()
         text = self.fix_wrong_entries(text, newline, uses)
@@ -220,6 +227,22 @@ class _Run:
             )
         self.check_freeze(text, uses)
         self.write(existing, text)
+
+    def report_unreadable_lines(self, text: str) -> None:
+        """Lines of the root file that pip cannot read, and includes that are not there."""
+        for line in parse_requirements(text):
+            if line.kind is LineKind.OTHER and not _LOCAL_OR_URL.match(line.logical):
+                message = (
+                    f"`{line.logical[:60]}` is not a requirement pip can read: fix or remove it"
+                )
+            elif line.kind in (LineKind.INCLUDE, LineKind.CONSTRAINT) and line.target:
+                if self.ws.exists(posixpath.normpath(line.target)):
+                    continue
+                message = f"includes `{line.target}`, which is not in the repository"
+            else:
+                continue
+            if self.ctx.allows(ROOT_FILE, line.line):
+                self.ctx.report(ROOT_FILE, message, status=Status.MANUAL, line=line.line, col=1)
 
     # ------------------------------------------------------------------ sources
     def merge_sources(self, text: str, newline: str) -> str:
