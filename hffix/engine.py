@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
 
@@ -17,6 +19,7 @@ from hffix.rules import selected_rules
 from hffix.rules.base import RuleContext
 
 PYTHON_310 = (3, 10)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -42,26 +45,40 @@ class Session:
     def diagnose(self, path: str, message: str) -> None:
         self.diagnostics.setdefault(path, Diagnostic(path, message))
 
-    def parse(self, path: str) -> cst.Module | None:
+    def text(self, path: str) -> str | None:
+        """Current text of ``path``, or ``None`` (diagnosed once) when it cannot be read."""
         try:
-            text = self.workspace.text(path)
+            return self.workspace.text(path)
         except Unreadable as exc:
             self.diagnose(exc.path, exc.reason)
             return None
-        cached = self._parsed.get(path)
+
+    def _memo(
+        self, cache: dict[str, tuple[str, _T]], path: str, compute: Callable[[str], _T]
+    ) -> _T | None:
+        """``compute(text)`` for ``path``'s current text, once per text object."""
+        text = self.text(path)
+        if text is None:
+            return None
+        cached = cache.get(path)
         if cached is not None and cached[0] is text:
             return cached[1]
-        module: cst.Module | None
+        value = compute(text)
+        cache[path] = (text, value)
+        return value
+
+    def parse(self, path: str) -> cst.Module | None:
+        """The libcst module of ``path``'s current text (cached), or ``None``."""
+        return self._memo(self._parsed, path, lambda text: self._parse_cst(path, text))
+
+    def _parse_cst(self, path: str, text: str) -> cst.Module | None:
         try:
-            module = cst.parse_module(text)
+            return cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
             self.diagnose(path, f"cannot parse, skipped: {_syntax_error(text, exc)}")
-            module = None
         except RecursionError:
             self.diagnose(path, "cannot parse, skipped: nesting too deep")
-            module = None
-        self._parsed[path] = (text, module)
-        return module
+        return None
 
     def syntax(self, path: str) -> SyntaxTree | None:
         """The ``ast`` of ``path``'s current text (cached); ``None`` if it cannot be read.
@@ -69,17 +86,7 @@ class Session:
         Parsed with Python 3.10's grammar first (``feature_version``), so HF010 learns what
         is too new from the same parse every other rule reads imports and names from.
         """
-        try:
-            text = self.workspace.text(path)
-        except Unreadable as exc:
-            self.diagnose(exc.path, exc.reason)
-            return None
-        cached = self._syntax.get(path)
-        if cached is not None and cached[0] is text:
-            return cached[1]
-        result = _parse_ast(text, path)
-        self._syntax[path] = (text, result)
-        return result
+        return self._memo(self._syntax, path, lambda text: _parse_ast(text, path))
 
     def replace_module(self, path: str, module: cst.Module) -> None:
         """Write a transformed module back to the view, keeping its parse for the next rule."""

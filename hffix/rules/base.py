@@ -156,11 +156,7 @@ class RuleContext:
     # ------------------------------------------------------------ reading
     def text(self, path: str) -> str | None:
         """Current text of ``path``, or ``None`` (with a diagnostic) when it cannot be read."""
-        try:
-            return self.workspace.text(path)
-        except Unreadable as exc:
-            self.diagnose(exc.path, exc.reason)
-            return None
+        return self.session.text(path)
 
     def python_files(self, *needles: str) -> Iterator[tuple[str, str]]:
         """(path, text) of every readable Python file containing one of ``needles``.
