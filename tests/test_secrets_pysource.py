@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from hffix.secrets.imports import ImportMap, walk_statements
+from hffix.python.importmap import ImportMap, walk_statements
 from hffix.secrets.pysource import Fix, scan_module
 
 SOURCE = """\

@@ -8,13 +8,11 @@ module only to decide *what* becomes unused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
-from libcst import MetadataDependent
-from libcst.metadata import CodeRange, PositionProvider, ScopeProvider
 
 from hffix.python import edits
 
@@ -34,49 +32,81 @@ def _bound_name(alias: cst.ImportAlias) -> str:
     return alias.evaluated_alias or alias.evaluated_name
 
 
-def _position(owner: MetadataDependent, node: cst.CSTNode) -> CodeRange:
-    position: CodeRange = owner.get_metadata(PositionProvider, node)
-    return position
+class _NameReads(cst.CSTVisitor):
+    """Every identifier of a module that may read a name, split by whether it sits inside
+    the removed nodes; and, outside them, the strings of annotations and of ``__all__``
+    (a string annotation or an ``__all__`` entry is a use too)."""
+
+    def __init__(self, removed: Sequence[cst.CSTNode]) -> None:
+        super().__init__()
+        self.removed = {id(node) for node in removed}
+        self.depth = 0  # > 0 while inside a removed node
+        self.inside: set[str] = set()
+        self.outside: set[str] = set()
+        self.imports: list[ImportStatement] = []
+        self.strings: list[str] = []
+        self.quoted = 0  # > 0 while inside an annotation or an ``__all__`` assignment
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.removed:
+            self.depth += 1
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            if not self.depth:
+                self.imports.append(node)
+            return False  # the names it binds are not reads
+        if isinstance(node, cst.Attribute):
+            node.value.visit(self)  # `x.name` reads x, not name
+            return False
+        if isinstance(node, cst.Arg) and node.keyword is not None:
+            node.value.visit(self)  # `f(name=1)` does not read name
+            return False
+        if _quotes_names(node):
+            self.quoted += 1
+        if isinstance(node, cst.Name):
+            (self.inside if self.depth else self.outside).add(node.value)
+        elif isinstance(node, cst.SimpleString) and self.quoted and not self.depth:
+            self.strings.append(node.value)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if id(original_node) in self.removed:
+            self.depth -= 1
+        if _quotes_names(original_node):
+            self.quoted -= 1
 
 
-def _within(inner: CodeRange, outer: CodeRange) -> bool:
-    return (outer.start.line, outer.start.column) <= (inner.start.line, inner.start.column) and (
-        inner.end.line,
-        inner.end.column,
-    ) <= (outer.end.line, outer.end.column)
+def _quotes_names(node: cst.CSTNode) -> bool:
+    """An annotation, or an assignment to ``__all__``: where a string names a binding."""
+    if isinstance(node, cst.Annotation):
+        return True
+    if isinstance(node, cst.Assign):
+        return any(
+            isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets
+        )
+    if isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+        return isinstance(node.target, cst.Name) and node.target.value == "__all__"
+    return False
 
 
-def freed_imports(
-    owner: MetadataDependent, module: cst.Module, removed: Sequence[cst.CSTNode]
-) -> FreedImports:
+def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedImports:
     """Imports whose every use sits inside ``removed`` (imports that were already unused, or
-    are used only by ``__all__``, are left alone). ``owner`` must depend on ScopeProvider and
-    PositionProvider."""
-    ranges = [_position(owner, node) for node in removed]
+    are used only by ``__all__`` or a string annotation, are left alone).
 
-    def inside(node: cst.CSTNode) -> bool:
-        position = _position(owner, node)
-        return any(_within(position, outer) for outer in ranges)
-
+    Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
+    local of the same name) keeps its import, so the answer errs on keeping an import.
+    """
+    reads = _NameReads(removed)
+    module.visit(reads)
+    words = set(re.findall(r"[A-Za-z_]\w*", " ".join(reads.strings)))
     freed = FreedImports()
-    for statement in m.findall(module, m.Import() | m.ImportFrom()):
-        assert isinstance(statement, (cst.Import, cst.ImportFrom))
-        if isinstance(statement.names, cst.ImportStar) or inside(statement):
-            continue
-        scope = owner.get_metadata(ScopeProvider, statement, None)
-        if scope is None:
+    for statement in reads.imports:
+        if isinstance(statement.names, cst.ImportStar):
             continue
         dropped: set[str] = set()
         for alias in statement.names:
-            name = _bound_name(alias)
-            references = [
-                reference
-                for assignment in scope.assignments[name]
-                if getattr(assignment, "node", None) is statement
-                for reference in assignment.references
-            ]
-            if references and all(inside(reference.node) for reference in references):
-                dropped.add(name)
+            name = _bound_name(alias).split(".")[0]
+            if name in reads.inside and name not in reads.outside and name not in words:
+                dropped.add(_bound_name(alias))
         if len(dropped) == len(statement.names):
             freed.statements.append(statement)
         elif dropped:

@@ -1,7 +1,7 @@
 """Recognising code that starts an ASGI server itself, on the concrete syntax tree.
 
-Names are resolved through libcst's :class:`~libcst.metadata.QualifiedNameProvider`, so
-``import uvicorn as uv; uv.run(...)`` and ``from uvicorn import run as serve; serve(...)``
+Names are resolved through the module's imports (:class:`hffix.python.importmap.ImportMap`),
+so ``import uvicorn as uv; uv.run(...)`` and ``from uvicorn import run as serve; serve(...)``
 are both ``uvicorn.run``. Used by HF002 (the calls) and HF003 (``__main__`` blocks).
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection
-from typing import Any, cast
 
 import libcst as cst
-import libcst.matchers as m
-from libcst import MetadataDependent
-from libcst.metadata import QualifiedName, QualifiedNameProvider
+from libcst.metadata import QualifiedName
+
+from hffix.python.names import find_all
 
 # Functions that run a server until it stops.
 SERVER_FUNCTIONS = frozenset(
@@ -36,12 +35,6 @@ SERVER_COMMANDS = ("uvicorn", "gunicorn", "hypercorn", "fastapi run", "fastapi d
 NameResolver = Callable[[cst.CSTNode], Collection[QualifiedName]]
 
 
-def qualified_names(owner: MetadataDependent, node: cst.CSTNode) -> set[QualifiedName]:
-    """What ``node`` refers to, as resolved by :class:`QualifiedNameProvider` (empty if unknown)."""
-    provider = cast(Any, QualifiedNameProvider)  # libcst's stubs do not type this provider
-    return cast(set[QualifiedName], owner.get_metadata(provider, node, set()))
-
-
 def qualified(resolve: NameResolver, node: cst.CSTNode, names: Collection[str]) -> bool:
     return any(q.name in names for q in resolve(node))
 
@@ -49,11 +42,9 @@ def qualified(resolve: NameResolver, node: cst.CSTNode, names: Collection[str]) 
 def server_variables(module: cst.Module, resolve: NameResolver) -> frozenset[str]:
     """Names bound anywhere in ``module`` to ``uvicorn.Server(...)``."""
     found: set[str] = set()
-    for assign in m.findall(module, m.Assign(value=m.Call())):
-        assert isinstance(assign, cst.Assign)
+    for assign in find_all(module, cst.Assign):
         value = assign.value
-        assert isinstance(value, cst.Call)
-        if not qualified(resolve, value.func, SERVER_CLASSES):
+        if not isinstance(value, cst.Call) or not qualified(resolve, value.func, SERVER_CLASSES):
             continue
         for target in assign.targets:
             if isinstance(target.target, cst.Name):
@@ -102,8 +93,7 @@ def contains_server_call(
     node: cst.CSTNode, resolve: NameResolver, servers: Collection[str]
 ) -> cst.Call | None:
     """The first server-starting call anywhere inside ``node``."""
-    for call in m.findall(node, m.Call()):
-        assert isinstance(call, cst.Call)
+    for call in find_all(node, cst.Call):
         if is_server_call(call, resolve, servers):
             return call
     return None
@@ -113,8 +103,7 @@ def launches_server_process(stmt: cst.BaseSmallStatement) -> bool:
     """``os.system("uvicorn main:app")``, ``subprocess.run(["uvicorn", ...])`` and the like."""
     if not isinstance(stmt, cst.Expr):
         return False
-    for string in m.findall(stmt, m.SimpleString()):
-        assert isinstance(string, cst.SimpleString)
+    for string in find_all(stmt, cst.SimpleString):
         text = string.evaluated_value
         if isinstance(text, bytes):
             text = text.decode("latin-1")

@@ -178,6 +178,11 @@ class _Run:
     def run(self) -> None:
         harvest = runcommands.harvest(self.layout, self.read)
         self.ctx.facts.run_commands.extend(harvest.commands)
+        if not self.ctx.config.option("app") and self._root_app() is not None:
+            # Compliant already: resolving `main.app` reads only the modules it goes
+            # through, so the rest of the repository needs no summary.
+            self._record(_Placed("main.py", "app", "", False))
+            return
         self.graph.discover(self._seeds(harvest.launches))
         chooser = Chooser(self.graph, harvest.launches, self._usable)
         choice = self._decide(chooser)

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider, ScopeProvider
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.importmap import ImportMap
 from hffix.python.imports import FreedImports, freed_imports, without_aliases
-from hffix.python.names import NameUses, assigned_names
+from hffix.python.names import NameUses, assigned_names, find_all
+from hffix.python.positions import Positions
 from hffix.python.servers import (
     SERVER_CLASSES,
     SERVER_CONFIGS,
@@ -23,7 +22,6 @@ from hffix.python.servers import (
     is_server_call,
     is_server_statement,
     qualified,
-    qualified_names,
     server_variables,
 )
 from hffix.rules.base import Example, Rule, RuleContext
@@ -114,8 +112,8 @@ class ServerStartCall(Rule):
             module = ctx.parse(path)
             if module is None:
                 continue
-            transformer = _StripServerStarts(CodemodContext(filename=path), ctx, path)
-            result = edits.tidy_module_start(module, transformer.transform_module(module))
+            transformer = _StripServerStarts(ctx, path, module)
+            result = edits.tidy_module_start(module, module.visit(transformer))
             for issue in transformer.issues:
                 ctx.report(
                     path,
@@ -136,20 +134,19 @@ class _Issue:
     status: Status
 
 
-class _StripServerStarts(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ScopeProvider)
+class _StripServerStarts(cst.CSTTransformer):
+    """Removes the server starts of one module (visit that module with it)."""
 
-    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
-        super().__init__(context)
+    def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
+        super().__init__()
+        self._names = ImportMap(module)
+        self._positions = Positions(module)
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
         self._freed = FreedImports()
         self._doomed: set[int] = set()  # ids of original small statements to remove
         self._dropper = edits.LineDropper()
-
-    def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        return qualified_names(self, node)
 
     def _describe(self, call: cst.Call) -> str:
         head = self._tree.code_for_node(call.func)
@@ -167,7 +164,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
                 if is_server_statement(stmt, self._names, servers):
                     call = next(n for n in _calls(stmt) if is_server_call(n, self._names, servers))
                     in_statements.add(id(call))
-                    pos = self.get_metadata(PositionProvider, stmt)
+                    pos = self._positions.range(stmt)
                     if not self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
                         continue
                     starts.append(stmt)
@@ -184,7 +181,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
         for call in _calls(node):
             if id(call) in in_statements or not is_server_call(call, self._names, servers):
                 continue
-            pos = self.get_metadata(PositionProvider, call)
+            pos = self._positions.range(call)
             if self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
                 self.issues.append(
                     _Issue(
@@ -198,7 +195,7 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
         self._doomed = {id(s) for s in starts}
         if starts:
             removed = self._doom_feeders(node, starts, feeders)
-            self._freed = freed_imports(self, node, removed)
+            self._freed = freed_imports(node, removed)
             self._doomed.update(id(s) for s in self._freed.statements)
 
     def _doom_feeders(
@@ -271,12 +268,11 @@ class _StripServerStarts(VisitorBasedCodemodCommand):
 def _statement_lines(
     node: cst.CSTNode,
 ) -> list[cst.SimpleStatementLine | cst.SimpleStatementSuite]:
-    found = m.findall(node, m.SimpleStatementLine() | m.SimpleStatementSuite())
-    return [n for n in found if isinstance(n, (cst.SimpleStatementLine, cst.SimpleStatementSuite))]
+    return find_all(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
 
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    return [n for n in m.findall(node, m.Call()) if isinstance(n, cst.Call)]
+    return find_all(node, cst.Call)
 
 
 def _feeds_server(stmt: cst.BaseSmallStatement, resolve: NameResolver) -> bool:

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider, ScopeProvider
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.importmap import ImportMap
 from hffix.python.imports import freed_imports, without_aliases
-from hffix.python.names import NameUses, assigned_names, small_statements
+from hffix.python.names import NameUses, assigned_names, find_all, small_statements
+from hffix.python.positions import Positions
 from hffix.python.servers import (
     COROUTINE_RUNNERS,
     SERVER_MODULES,
@@ -23,7 +23,6 @@ from hffix.python.servers import (
     is_server_statement,
     launches_server_process,
     qualified,
-    qualified_names,
     server_variables,
 )
 from hffix.rules.base import Example, Rule, RuleContext
@@ -127,8 +126,13 @@ class MainBlock(Rule):
             module = ctx.parse(path)
             if module is None or not any(is_main_guard(s) for s in module.body):
                 continue
-            transformer = _MainBlocks(CodemodContext(filename=path), ctx, path)
-            result = edits.tidy_module_start(module, transformer.transform_module(module))
+            transformer = _MainBlocks(ctx, path, module)
+            result = module.visit(transformer)
+            if transformer.needs_asynccontextmanager:
+                context = CodemodContext(filename=path)
+                AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
+                result = AddImportsVisitor(context).transform_module(result)
+            result = edits.tidy_module_start(module, result)
             for issue in transformer.issues:
                 ctx.report(path, issue.message, status=issue.status, line=issue.line, col=1)
             if any(issue.status is Status.FIXED or issue.edited for issue in transformer.issues):
@@ -154,18 +158,19 @@ class _Block:
     why_not_movable: str
 
 
-class _MainBlocks(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ScopeProvider)
+class _MainBlocks(cst.CSTTransformer):
+    """Rewrites the ``__main__`` blocks of one module (visit that module with it)."""
 
-    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
-        super().__init__(context)
+    def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
+        super().__init__()
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
+        self.needs_asynccontextmanager = False
         self._unused_runners: list[cst.CSTNode] = []  # `asyncio.run` turned into `await`
-
-    def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        return qualified_names(self, node)
+        self._tree = module
+        self._names = ImportMap(module)
+        self._positions = Positions(module)
 
     # ------------------------------------------------------------ analysis
     def _app_name(self, module: cst.Module) -> str | None:
@@ -256,11 +261,10 @@ class _MainBlocks(VisitorBasedCodemodCommand):
                 for name in assigned_names(small):
                     if not uses.only_within(name, block_smalls):
                         return f"it sets `{name}`, which other code reads"
-            for call in m.findall(stmt, m.Call()):
-                assert isinstance(call, cst.Call)
+            for call in find_all(stmt, cst.Call):
                 if qualified(self._names, call.func, EXITS):
                     return "it exits the process"
-            for node in m.findall(stmt, m.FunctionDef() | m.ClassDef()):
+            for node in find_all(stmt, (cst.FunctionDef, cst.ClassDef)):
                 assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
                 if not uses.only_within(node.name.value, block_smalls):
                     return f"it defines `{node.name.value}`, which other code reads"
@@ -281,14 +285,14 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         for index, original in enumerate(original_node.body):
             if not isinstance(original, cst.If) or not is_main_guard(original):
                 continue
-            line = self.get_metadata(PositionProvider, original).start.line
+            line = self._positions.line(original)
             replacement, gone = self._fix_block(original, line, is_entry, servers, uses, app_name)
             if replacement is not None:
                 replacements[index] = replacement
                 removed.extend(gone)
         if not replacements:
             return updated_node
-        freed = freed_imports(self, original_node, removed)
+        freed = freed_imports(original_node, removed)
         freed_ids = {id(s) for s in freed.statements}
         statements: list[cst.BaseStatement] = []
         doomed: dict[int, cst.BaseStatement] = {}  # values keep the nodes (and ids) alive
@@ -339,7 +343,7 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         return updated.with_changes(body=smalls)
 
     def _defines_app(self, module: cst.Module) -> bool:
-        for assign in m.findall(module, m.Assign(value=m.Call()) | m.AnnAssign(value=m.Call())):
+        for assign in find_all(module, (cst.Assign, cst.AnnAssign)):
             value = getattr(assign, "value", None)
             if isinstance(value, cst.Call) and qualified(self._names, value.func, FASTAPI_CLASSES):
                 return True
@@ -410,9 +414,6 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         first = code.splitlines()[0] if code else ""
         return f"`{first[:57]}...`" if len(first) > 60 else f"`{first}`"
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._tree = node
-
     def _lifespan(
         self,
         guard: cst.If,
@@ -420,7 +421,7 @@ class _MainBlocks(VisitorBasedCodemodCommand):
         detached: list[cst.EmptyLine],
         app_name: str,
     ) -> list[cst.BaseStatement]:
-        AddImportsVisitor.add_needed_import(self.context, "contextlib", "asynccontextmanager")
+        self.needs_asynccontextmanager = True
         template = cst.parse_module(
             LIFESPAN_TEMPLATE.format(app=app_name).replace("\n", self._tree.default_newline),
             config=self._tree.config_for_parsing,

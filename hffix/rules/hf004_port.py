@@ -16,13 +16,13 @@ from libcst.metadata import (
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
+from hffix.python.importmap import ImportMap
 from hffix.python.imports import ensure_module_import
 from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified
 from hffix.repository.workspace import Unreadable
 from hffix.rules import hf004_shell as shell
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.envreads import env_call
-from hffix.secrets.imports import ImportMap
 from hffix.secrets.names import env_name
 from hffix.secrets.scope import tests_matcher
 from hffix.secrets.settings import settings_classes

@@ -23,9 +23,9 @@ from typing import cast
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName
 
+from hffix.python.importmap import ImportMap
 from hffix.secrets.classify import Detection, classify, is_distinctive, recognise
 from hffix.secrets.envreads import env_call, environ_subscript, string_value
-from hffix.secrets.imports import ImportMap
 from hffix.secrets.settings import (
     SettingsClass,
     field_alias,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedName
 
+from hffix.python.importmap import ImportMap, walk_statements
 from hffix.secrets.envreads import env_call, environ_subscript
-from hffix.secrets.imports import ImportMap, walk_statements
 from hffix.secrets.settings import settings_classes, settings_fields
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 
+from hffix.python.importmap import walk_statements
 from hffix.python.servers import NameResolver, qualified
 from hffix.secrets.envreads import string_value
-from hffix.secrets.imports import walk_statements
 
 SETTINGS_BASES = frozenset(
     {
