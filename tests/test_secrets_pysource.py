@@ -51,9 +51,10 @@ def test_walk_statements_reaches_nested_blocks() -> None:
 
 def test_positions_are_computed_only_for_modules_with_findings() -> None:
     clean = scan_module("clean.py", cst.parse_module('NAME = "demo"\nMODE = "dev"\n'))
-    assert clean.sites() == [] and clean._positions is None
+    assert clean.sites() == [] and not clean.positions.computed
     dirty = scan_module("dirty.py", cst.parse_module('x = 1\nSECRET_KEY = "k3y-for-signing!"\n'))
     [site] = dirty.sites()
+    assert dirty.positions.computed
     assert (site.line, site.col, site.fix) == (2, 14, Fix.REPLACE)
     assert site.string_key[0] == "SimpleString"
 

@@ -152,11 +152,13 @@ def python_needs(
                 requirement, canonical, reason = found
                 needs.append(Need(requirement, canonical, reason.format(name=name), path, use.line))
     for attribute, module in (("Form", "fastapi"), ("File", "fastapi"), ("UploadFile", "fastapi")):
+        if f"{module}.{attribute}" not in source:  # the plain test first: the search is dearer
+            continue
         match = re.search(rf"\b{module}\.{attribute}\b", source)
         if match:
             reason = _MULTIPART[2].format(name=attribute)
             needs.append(Need(*_MULTIPART[:2], reason, path, _line_of(source, match.start())))
-    match = _FORM_CALL.search(source)
+    match = _FORM_CALL.search(source) if ".form" in source else None
     if match:
         reason = "Starlette's `request.form()` parses form data with python-multipart"
         needs.append(Need(*_MULTIPART[:2], reason, path, _line_of(source, match.start())))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
@@ -166,9 +167,27 @@ def imports_of(source: str, tree: ast.Module | None = None) -> list[ImportUse]:
         tree = parse_or_none(source)
     if tree is None:
         return list(_scan_lines(source))
+    known = _IMPORTS_OF_TREE.get(tree)
+    if known is not None and known[0] is source:
+        return known[1]
+    imports = (ast.Import, ast.ImportFrom)
+    top_level: list[ast.stmt] = [n for n in tree.body if isinstance(n, imports)]
     collector = _Collector()
-    collector.statements(tree.body)
+    if source.count("import") == len(top_level):
+        # Every import statement spells `import` once, and the text has no other `import`
+        # (no nested import, not even a word like importlib): the module level is all.
+        collector.statements(top_level)
+    else:
+        collector.statements(tree.body)
+    _IMPORTS_OF_TREE[tree] = (source, collector.uses)
     return collector.uses
+
+
+# The imports of each shared parse, computed once: HF007 and the implied-needs scan ask for
+# them again and again. Entries live as long as the session keeps the tree.
+_IMPORTS_OF_TREE: weakref.WeakKeyDictionary[ast.Module, tuple[str, list[ImportUse]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _scan_lines(source: str) -> Iterator[ImportUse]:

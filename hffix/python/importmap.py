@@ -1,10 +1,11 @@
 """What a dotted name refers to, from a module's import statements alone.
 
 A cheap stand-in for libcst's ``QualifiedNameProvider``, whose scope analysis costs ten
-times a module's parse; HF002, HF003, HF004 and HF005 all resolve names with it: ``import os`` / ``from os import environ``
-/ ``from pydantic_settings import BaseSettings as Base`` map local names to what they
-import, and a ``Name`` or ``a.b.c`` attribute chain resolves through that map. Shadowing by
-a later assignment is not tracked; an unknown head resolves to the dotted text itself.
+times a module's parse; HF002, HF003, HF004 and HF005 all resolve names with it.
+``import os`` / ``from os import environ`` / ``from pydantic_settings import BaseSettings
+as Base`` map local names to what they import, and a ``Name`` or ``a.b.c`` attribute
+chain resolves through that map. Shadowing by a later assignment is not tracked; an
+unknown head resolves to the dotted text itself.
 """
 
 from __future__ import annotations

@@ -108,9 +108,14 @@ class Positions:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self._ranges = dict(wrapper.resolve(PositionProvider))
 
+    @property
+    def computed(self) -> bool:
+        """Whether the code generation has run (it runs on the first question)."""
+        return self._spans is not None or self._ranges is not None
+
     def range(self, node: cst.CSTNode) -> CodeRange:
         """Where ``node`` starts and ends, as ``PositionProvider`` reports it."""
-        if self._spans is None and self._ranges is None:
+        if not self.computed:
             self._compute()
         if self._spans is not None:
             line, column, end_line, end_column = self._spans[id(node)]

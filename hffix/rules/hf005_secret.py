@@ -7,8 +7,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
-import libcst as cst
-
 from hffix import envfile
 from hffix.findings import FixSafety, Status
 from hffix.rules.base import Example, Rule, RuleContext
@@ -20,11 +18,22 @@ from hffix.secrets.reads import variables_read
 from hffix.secrets.rewrite import Action, rewrite
 from hffix.secrets.scope import tests_matcher
 
-# A cheap text filter: a module without any of these cannot hold a secret HF005 finds.
-_INTERESTING = re.compile(
-    r"(?i)secret|passw|pwd|pass\b|key|token|auth|cred|salt|dsn|jwt|://|sk-|hf_|gh[pousr]_|"
-    r"github_pat|AKIA|AIza|xox|eyJ|BEGIN|[A-Za-z0-9+/_\-]{20}"
-)
+# A cheap text filter: a module with none of these words (in any case) and no run of 20
+# token characters cannot hold a secret HF005 finds. Substring tests on the lowered text:
+# one case-insensitive alternation costs more than parsing the module.
+_WORDS = (
+    "secret", "pass", "pwd", "key", "token", "auth", "cred", "salt", "dsn", "jwt", "://",
+    "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat", "akia", "aiza",
+    "xox", "eyj", "begin",
+)  # fmt: skip
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/_\-]{20}")
+
+
+def _interesting(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _WORDS) or _LONG_RUN.search(text) is not None
+
+
 CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".yaml", ".yml", ".json", ".properties")
 LOCK_FILES = frozenset(
     {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"}
@@ -142,17 +151,16 @@ class HardcodedSecret(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         is_test = tests_matcher(ctx.config)
-        modules: dict[str, cst.Module] = {}
-        scans: list[ModuleScan] = []
+        modules: dict[str, ModuleScan] = {}
         allowed = _Suppressions(ctx)
         for path, text in ctx.python_files():
-            if is_test(path) or not _INTERESTING.search(text):
+            if is_test(path) or not _interesting(text):
                 continue
             module = ctx.parse(path)
             if module is None:
                 continue
-            modules[path] = module
-            scans.append(scan_module(path, module))
+            modules[path] = scan_module(path, module)
+        scans = list(modules.values())
         sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
         known = distinctive_secrets(sites)
         if known:
@@ -167,7 +175,7 @@ class HardcodedSecret(Rule):
 
     # ------------------------------------------------------------ Python code
     def _fix_modules(
-        self, ctx: RuleContext, modules: dict[str, cst.Module], sites: list[Site]
+        self, ctx: RuleContext, modules: dict[str, ModuleScan], sites: list[Site]
     ) -> bool:
         by_path: dict[str, list[Site]] = defaultdict(list)
         for site in sites:
@@ -191,7 +199,8 @@ class HardcodedSecret(Rule):
                     targets[site.target_key] = action
             applied: set[NodeKey] = set()
             if planned:
-                result, applied = rewrite(modules[path], path, strings, targets)
+                scan = modules[path]
+                result, applied = rewrite(scan.module, strings, targets, scan.positions)
                 if applied:
                     ctx.session.replace_module(path, result)
                     any_fixed = True
@@ -240,7 +249,7 @@ class HardcodedSecret(Rule):
             if not ctx.allows(path):
                 continue
             text = ctx.text(path)
-            if text is None or not _INTERESTING.search(text):
+            if text is None or not _interesting(text):
                 continue
             for number, line in enumerate(text.splitlines(), start=1):
                 found = recognise(line)

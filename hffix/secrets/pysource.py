@@ -15,15 +15,16 @@ fixed (:class:`Fix`).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName
+from libcst.metadata import CodeRange, QualifiedName
 
 from hffix.python.importmap import ImportMap
+from hffix.python.positions import Positions
 from hffix.secrets.classify import Detection, classify, is_distinctive, recognise
 from hffix.secrets.envreads import env_call, environ_subscript, string_value
 from hffix.secrets.settings import (
@@ -236,18 +237,16 @@ class _Located:
     string_key: NodeKey = ("", 0, 0, 0, 0)
     target_key: NodeKey | None = None
 
-    def locate(
-        self, positions: Mapping[cst.CSTNode, CodeRange], target: cst.CSTNode | None
-    ) -> None:
-        where = positions[self.node]
+    def locate(self, positions: Positions, target: cst.CSTNode | None) -> None:
+        where = positions.range(self.node)
         self.line, self.col = where.start.line, where.start.column + 1
         lines = {where.start.line, where.end.line}
         if self.statement is not None:
-            outer = positions[self.statement]
+            outer = positions.range(self.statement)
             lines |= {outer.start.line, outer.end.line}
         self.lines = tuple(sorted(lines))
         self.string_key = node_key(self.node, where)
-        self.target_key = node_key(target, positions[target]) if target is not None else None
+        self.target_key = node_key(target, positions.range(target)) if target is not None else None
 
 
 @dataclass(kw_only=True)
@@ -750,19 +749,14 @@ class ModuleScan:
     """What one module holds: its secrets, and distinctive literals that may repeat one."""
 
     def __init__(self, module: cst.Module, sites: list[Site], literals: list[Literal]) -> None:
-        self._module = module
+        self.module = module
+        self.positions = Positions(module)  # computed on first use, shared with the rewrite
         self._sites = sites
         self._literals = literals
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
 
     def _locate(self, items: Sequence[Site | Literal]) -> None:
-        if not items:
-            return
-        if self._positions is None:
-            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
         for item in items:
-            item.locate(self._positions, item.context.target)
+            item.locate(self.positions, item.context.target)
 
     def sites(self) -> list[Site]:
         self._locate(self._sites)

@@ -1,7 +1,7 @@
 """HF005's second pass over one module: apply the planned fixes (see :class:`~.pysource.Fix`).
 
-Nodes are found again by their position (:data:`~.pysource.NodeKey`), so the plan made on
-one parse applies to a fresh metadata-wrapped copy of the same code.
+Nodes are found again by their position (:data:`~.pysource.NodeKey`), computed on the very
+module the scan read (no copy), so the plan made by the scan applies node for node.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import PositionProvider
 
 from hffix.python import edits
-from hffix.python.imports import ensure_module_import
+from hffix.python.imports import FreedImports, ensure_module_import, freed_imports, without_aliases
+from hffix.python.names import find_all
+from hffix.python.positions import Positions
 from hffix.secrets.pysource import Fix, NodeKey, node_key
 
 _LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
@@ -92,16 +91,20 @@ def _default_index(call: cst.Call) -> int | None:
     return None
 
 
-class Rewriter(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+class Rewriter(cst.CSTTransformer):
+    """Applies the planned fixes to the module ``positions`` belongs to (visit that one)."""
 
     def __init__(
         self,
-        context: CodemodContext,
+        positions: Positions,
         strings: Mapping[NodeKey, Sequence[Action]],
         targets: Mapping[NodeKey, Action],
+        freed: FreedImports,
     ) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.positions = positions
+        self.freed = freed  # imports that only the removed statements used
+        self._freed_ids = {id(s) for s in freed.statements}
         self.strings = strings
         self.targets = targets
         self.applied: set[NodeKey] = set()  # keys of the nodes a fix was applied to
@@ -109,7 +112,7 @@ class Rewriter(VisitorBasedCodemodCommand):
         self._dropper = edits.LineDropper()
 
     def _key(self, node: cst.CSTNode) -> NodeKey:
-        return node_key(node, self.get_metadata(PositionProvider, node))
+        return node_key(node, self.positions.range(node))
 
     def _used(self, key: NodeKey, action: Action) -> None:
         self.applied.add(key)
@@ -242,20 +245,35 @@ class Rewriter(VisitorBasedCodemodCommand):
 
     def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
         keys = [self._key(stmt) for stmt in original.body]
-        doomed = [
+        removed = [
             (a := self.targets.get(k)) is not None and a.fix is Fix.REMOVE_STATEMENT for k in keys
+        ]
+        self.applied.update(key for key, gone in zip(keys, removed, strict=True) if gone)
+        doomed = [
+            gone or id(stmt) in self._freed_ids
+            for stmt, gone in zip(original.body, removed, strict=True)
         ]
         if not any(doomed):
             return updated
-        for stmt, key, gone in zip(original.body, keys, doomed, strict=True):
-            if gone:
-                self.applied.add(key)
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
         result = edits.without_small_statements(updated, lambda i: doomed[i])
         if result is None:
             self._dropper.mark(updated)
             return updated
         assert isinstance(result, type(updated))
+        return result
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        dropped = self.freed.aliases.get(id(original_node))
+        result = without_aliases(updated_node, dropped) if dropped else updated_node
+        assert isinstance(result, cst.Import)
+        return result
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        dropped = self.freed.aliases.get(id(original_node))
+        result = without_aliases(updated_node, dropped) if dropped else updated_node
+        assert isinstance(result, cst.ImportFrom)
         return result
 
     def leave_IndentedBlock(
@@ -272,13 +290,26 @@ class Rewriter(VisitorBasedCodemodCommand):
 
 def rewrite(
     module: cst.Module,
-    path: str,
     strings: Mapping[NodeKey, Sequence[Action]],
     targets: Mapping[NodeKey, Action],
+    positions: Positions | None = None,
 ) -> tuple[cst.Module, set[NodeKey]]:
-    """``module`` with the planned fixes, and the keys of the nodes they were applied to."""
-    rewriter = Rewriter(CodemodContext(filename=path), strings, targets)
-    result = rewriter.transform_module(module)
+    """``module`` with the planned fixes, and the keys of the nodes they were applied to.
+
+    ``positions``: the scan's positions of ``module``, if it has them already. Imports that
+    only removed statements used are removed with them."""
+    positions = positions or Positions(module)
+    freed = FreedImports()
+    if any(action.fix is Fix.REMOVE_STATEMENT for action in targets.values()):
+        removed = [
+            stmt
+            for stmt in find_all(module, cst.BaseSmallStatement)
+            if (action := targets.get(node_key(stmt, positions.range(stmt)))) is not None
+            and action.fix is Fix.REMOVE_STATEMENT
+        ]
+        freed = freed_imports(module, removed)
+    rewriter = Rewriter(positions, strings, targets, freed)
+    result = module.visit(rewriter)
     if rewriter.needs_os:
         result = ensure_module_import(result, "os")
     return edits.tidy_module_start(module, result), rewriter.applied
