@@ -22,11 +22,19 @@ class NameUses(cst.CSTVisitor):
         self.uses: dict[str, list[cst.BaseSmallStatement | None]] = defaultdict(list)
         self._owners: list[cst.BaseSmallStatement] = []
         self._not_names: set[int] = set()
+        self._pending: cst.CSTNode | None = None
 
     @classmethod
     def of(cls, node: cst.CSTNode) -> NameUses:
         visitor = cls()
         node.visit(visitor)
+        return visitor
+
+    @classmethod
+    def deferred(cls, node: cst.CSTNode) -> NameUses:
+        """Like :meth:`of`, but ``node`` is only walked when a question is first asked."""
+        visitor = cls()
+        visitor._pending = node
         return visitor
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -46,6 +54,9 @@ class NameUses(cst.CSTVisitor):
 
     def only_within(self, name: str, statements: Collection[cst.BaseSmallStatement]) -> bool:
         """True when every use of ``name`` sits in one of ``statements`` (compared by identity)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.visit(self)
         ids = {id(s) for s in statements}
         return all(owner is not None and id(owner) in ids for owner in self.uses.get(name, ()))
 

@@ -14,6 +14,7 @@ changes it, :class:`Positions` falls back to ``PositionProvider`` (slower, same 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,3 +126,18 @@ class Positions:
 
     def line(self, node: cst.CSTNode) -> int:
         return self.range(node).start.line
+
+
+def top_level_lines(module: cst.Module, tree: ast.Module) -> dict[int, int] | None:
+    """The line of each module-level statement of ``module`` (by ``id``), read from ``tree``,
+    the ``ast`` of the same text: a line of ``a; b`` is two ``ast`` statements, any other
+    statement one. ``None`` when the two do not line up."""
+    lines: dict[int, int] = {}
+    body = tree.body
+    index = 0
+    for stmt in module.body:
+        if index >= len(body):
+            return None
+        lines[id(stmt)] = body[index].lineno
+        index += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+    return lines if index == len(body) else None

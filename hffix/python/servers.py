@@ -39,8 +39,13 @@ def qualified(resolve: NameResolver, node: cst.CSTNode, names: Collection[str]) 
     return any(q.name in names for q in resolve(node))
 
 
-def server_variables(module: cst.Module, resolve: NameResolver) -> frozenset[str]:
-    """Names bound anywhere in ``module`` to ``uvicorn.Server(...)``."""
+def server_variables(
+    module: cst.Module, resolve: NameResolver, text: str | None = None
+) -> frozenset[str]:
+    """Names bound anywhere in ``module`` to ``uvicorn.Server(...)``. ``text``, the module's
+    source, spares the walk when it does not even spell ``Server``."""
+    if text is not None and "Server" not in text:
+        return frozenset()
     found: set[str] = set()
     for assign in find_all(module, cst.Assign):
         value = assign.value

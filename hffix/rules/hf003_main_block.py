@@ -14,7 +14,7 @@ from hffix.python import edits
 from hffix.python.importmap import ImportMap
 from hffix.python.imports import freed_imports, without_aliases
 from hffix.python.names import NameUses, assigned_names, find_all, small_statements
-from hffix.python.positions import Positions
+from hffix.python.positions import Positions, top_level_lines
 from hffix.python.servers import (
     COROUTINE_RUNNERS,
     SERVER_MODULES,
@@ -119,15 +119,17 @@ class MainBlock(Rule):
     )
 
     def run(self, ctx: RuleContext) -> None:
-        for path, _text in ctx.python_files("__main__"):
+        for path, text in ctx.python_files("__main__"):
             syntax = ctx.syntax(path)
-            if syntax is not None and syntax.tree is not None and not has_main_guard(syntax.tree):
+            tree = syntax.tree if syntax is not None else None
+            if tree is not None and not has_main_guard(tree):
                 continue  # the slow parse only for modules that have a block
             module = ctx.parse(path)
             if module is None or not any(is_main_guard(s) for s in module.body):
                 continue
-            transformer = _MainBlocks(ctx, path, module)
-            result = module.visit(transformer)
+            lines = top_level_lines(module, tree) if tree is not None else None
+            transformer = _MainBlocks(ctx, path, module, text, lines)
+            result = transformer.fix()
             if transformer.needs_asynccontextmanager:
                 context = CodemodContext(filename=path)
                 AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
@@ -158,19 +160,41 @@ class _Block:
     why_not_movable: str
 
 
-class _MainBlocks(cst.CSTTransformer):
-    """Rewrites the ``__main__`` blocks of one module (visit that module with it)."""
+class _MainBlocks:
+    """Rewrites the module-level ``__main__`` blocks of one module.
 
-    def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
-        super().__init__()
+    Only module-level statements change, so this is no tree visitor: :meth:`fix` rebuilds
+    the module's body, and the analyses that need the whole tree (who reads a name, which
+    imports a removal frees) each run once, only when a block needs them.
+    """
+
+    def __init__(
+        self,
+        rule_ctx: RuleContext,
+        path: str,
+        module: cst.Module,
+        text: str,
+        lines: dict[int, int] | None = None,
+    ) -> None:
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
         self.needs_asynccontextmanager = False
         self._unused_runners: list[cst.CSTNode] = []  # `asyncio.run` turned into `await`
         self._tree = module
+        self._text = text
         self._names = ImportMap(module)
+        self._lines = lines  # line of each module-level statement, from the shared ast
         self._positions = Positions(module)
+
+    def _line(self, stmt: cst.BaseStatement) -> int:
+        if self._lines is not None and id(stmt) in self._lines:
+            return self._lines[id(stmt)]
+        return self._positions.line(stmt)
+
+    def fix(self) -> cst.Module:
+        """The module with its blocks fixed (the same object when nothing changes)."""
+        return self._rewrite(self._tree, self._tree)
 
     # ------------------------------------------------------------ analysis
     def _app_name(self, module: cst.Module) -> str | None:
@@ -271,21 +295,21 @@ class _MainBlocks(cst.CSTTransformer):
         return ""
 
     # ------------------------------------------------------------ transform
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+    def _rewrite(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         is_entry = (
             self.path == "main.py"
             or self.path in self.rule_ctx.facts.entry_modules
             or self._defines_app(original_node)
         )
-        servers = server_variables(original_node, self._names)
-        uses = NameUses.of(original_node)
+        servers = server_variables(original_node, self._names, self._text)
+        uses = NameUses.deferred(original_node)
         app_name = self._app_name(original_node)
         replacements: dict[int, list[cst.BaseStatement]] = {}
         removed: list[cst.CSTNode] = []
         for index, original in enumerate(original_node.body):
             if not isinstance(original, cst.If) or not is_main_guard(original):
                 continue
-            line = self._positions.line(original)
+            line = self._line(original)
             replacement, gone = self._fix_block(original, line, is_entry, servers, uses, app_name)
             if replacement is not None:
                 replacements[index] = replacement
