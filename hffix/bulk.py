@@ -5,6 +5,7 @@ drop each before the next arrives.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -68,6 +69,16 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def tune_gc() -> None:
+    """Garbage-collector settings for a batch run: the objects alive after start-up (modules,
+    rule tables) are frozen so collections stop re-scanning them, and the youngest
+    generation is collected less often, since parse trees allocate in bursts of thousands
+    of objects that mostly die together. Cycles are still collected."""
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(20_000, middle, oldest)
+
+
 def run_many(
     roots: Sequence[str],
     options: RunOptions,
@@ -88,7 +99,9 @@ def run_many(
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
     # "spawn": no fork of a process that may run a progress-bar thread.
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=tune_gc
+    )
 
 
 def _run_pool(roots: Sequence[str], options: RunOptions, jobs: int) -> Iterator[api.Result]:

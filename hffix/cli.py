@@ -323,4 +323,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hffix.verify.cli import main as verify_main
 
         return verify_main(args[1:])
+    if argv is None:  # a process of its own (not a caller's interpreter): tune it
+        bulk.tune_gc()
     return invoke(app, args, "hffix")

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
@@ -130,7 +128,10 @@ class MainBlock(Rule):
             lines = top_level_lines(module, tree) if tree is not None else None
             transformer = _MainBlocks(ctx, path, module, text, lines)
             result = transformer.fix()
-            if transformer.needs_asynccontextmanager:
+            if transformer.needs_asynccontextmanager:  # rare: imported here, libcst.codemod
+                from libcst.codemod import CodemodContext  # pulls in matchers (slow import)
+                from libcst.codemod.visitors import AddImportsVisitor
+
                 context = CodemodContext(filename=path)
                 AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
                 result = AddImportsVisitor(context).transform_module(result)

@@ -5,19 +5,16 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import (
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedName,
-)
+from libcst.metadata import QualifiedName
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
 from hffix.python.importmap import ImportMap
 from hffix.python.imports import ensure_module_import
+from hffix.python.positions import Positions
 from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS, qualified
 from hffix.repository.workspace import Unreadable
 from hffix.rules import hf004_shell as shell
@@ -27,6 +24,7 @@ from hffix.secrets.names import env_name
 from hffix.secrets.scope import tests_matcher
 from hffix.secrets.settings import settings_classes
 
+_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
 PORT_CALLS = SERVER_FUNCTIONS | SERVER_CONFIGS | {"granian.Granian", "granian.server.Granian"}
 # PORT, API_PORT, serverPort...: the port the app's own server listens on. DB_PORT,
 # REDIS_PORT, SMTP_PORT and other services' ports never match.
@@ -141,8 +139,8 @@ class HardcodedPort(Rule):
         module = ctx.parse(path)
         if module is None:
             return
-        transformer = _Ports(CodemodContext(filename=path), ctx, path)
-        result = transformer.transform_module(module)
+        transformer = _Ports(ctx, path, module)
+        result = module.visit(transformer)
         if transformer.needs_os:
             result = ensure_module_import(result, "os")
         for issue in transformer.issues:
@@ -209,11 +207,13 @@ def _env_port(port: str, as_int: bool, quote: str = '"') -> cst.BaseExpression:
     return cst.parse_expression(f"int({read})" if as_int else read)
 
 
-class _Ports(VisitorBasedCodemodCommand):
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+class _Ports(cst.CSTTransformer):
+    """Rewrites the ports of one module (visit that module with it, not a copy)."""
 
-    def __init__(self, context: CodemodContext, rule_ctx: RuleContext, path: str) -> None:
-        super().__init__(context)
+    def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
+        super().__init__()
+        self._positions = Positions(module)
+        self._parents: list[cst.CSTNode] = []  # the nodes being visited, outermost first
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
@@ -226,8 +226,18 @@ class _Ports(VisitorBasedCodemodCommand):
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return self._imports(node) if self._imports is not None else set()
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._parents.append(node)
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: _NodeT, updated_node: _NodeT
+    ) -> _NodeT | cst.RemovalSentinel | cst.FlattenSentinel[_NodeT]:
+        self._parents.pop()
+        return super().on_leave(original_node, updated_node)
+
     def _report(self, node: cst.CSTNode, port: str, where: str) -> bool:
-        pos = self.get_metadata(PositionProvider, node)
+        pos = self._positions.range(node)
         if not self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
             return False
         message = HardcodedPort.MESSAGE.format(port=port, where=where)
@@ -275,8 +285,9 @@ class _Ports(VisitorBasedCodemodCommand):
             return updated_node
         if not isinstance(read.default.value, cst.Integer):
             return updated_node
-        parent = self.get_metadata(ParentNodeProvider, original_node, None)
-        wrapper = self.get_metadata(ParentNodeProvider, parent, None) if parent else None
+        # on_leave has popped the call itself: its parent and grandparent are on top
+        parent = self._parents[-1] if self._parents else None
+        wrapper = self._parents[-2] if len(self._parents) > 1 else None
         if (
             isinstance(parent, cst.Arg)
             and isinstance(wrapper, cst.Call)

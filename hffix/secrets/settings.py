@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from hffix.python.importmap import walk_statements
+from hffix.python.names import find_all
 from hffix.python.servers import NameResolver, qualified
 from hffix.secrets.envreads import string_value
 
@@ -54,28 +54,28 @@ class SettingsClass:
         return name if self.case_sensitive else name.upper()
 
 
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
 def _config_values(body: cst.BaseSuite) -> dict[str, object]:
     """``env_prefix`` / ``case_sensitive`` from ``model_config = SettingsConfigDict(...)``,
     a ``model_config = {...}`` dict, or a v1 ``class Config:``."""
     found: dict[str, object] = {}
     for stmt in getattr(body, "body", ()):
         if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
-            for assign in m.findall(stmt, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-                assert isinstance(assign, cst.Assign)
+            for assign in find_all(stmt, cst.Assign):
                 target = assign.targets[0].target
-                assert isinstance(target, cst.Name)
-                found[target.value] = _literal(assign.value)
+                if len(assign.targets) == 1 and isinstance(target, cst.Name):
+                    found[target.value] = _literal(assign.value)
             continue
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
             value: cst.BaseExpression | None = None
             if (
-                isinstance(small, cst.Assign)
-                and m.matches(small.targets[0].target, m.Name("model_config"))
-            ) or (
-                isinstance(small, cst.AnnAssign) and m.matches(small.target, m.Name("model_config"))
-            ):
+                isinstance(small, cst.Assign) and _is_name(small.targets[0].target, "model_config")
+            ) or (isinstance(small, cst.AnnAssign) and _is_name(small.target, "model_config")):
                 value = small.value
             if isinstance(value, cst.Call):
                 for arg in value.args:
@@ -163,7 +163,8 @@ def settings_fields(
             field = small.target.value
             if field == "model_config" or field.startswith("_"):
                 continue
-            if m.matches(small.annotation.annotation, m.Subscript(value=m.Name("ClassVar"))):
+            annotation = small.annotation.annotation
+            if isinstance(annotation, cst.Subscript) and _is_name(annotation.value, "ClassVar"):
                 continue
             alias = (
                 field_alias(small.value)
