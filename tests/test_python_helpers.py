@@ -1,0 +1,158 @@
+"""The libcst helpers the Python rules share: positions, freed imports, node search, imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from hffix.deps.modules import imports_of
+from hffix.python.imports import freed_imports
+from hffix.python.names import NameUses, find_all
+from hffix.python.positions import Positions, top_level_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = (
+    "import os\r\n"
+    "\r\n"
+    "@decorator(x=1)\r\n"
+    "class A:  # comment\r\n"
+    "    def f(self, a,\r\n"
+    "          b=2):\r\n"
+    '        return f"{a!r:>{b}}" + """\r\nline\r\n"""\r\n'
+    "x = 1; y = [\r\n"
+    "    2,\r\n"
+    "]\r\n"
+    "if __name__ == '__main__':\r\n"
+    "    pass\r\n"
+)
+
+
+def _python_files() -> list[Path]:
+    found = sorted((ROOT / "corpus").rglob("*.py"))[:400] + sorted((ROOT / "hffix").rglob("*.py"))
+    return [path for path in found if path.is_file() and not path.is_symlink()]
+
+
+@pytest.mark.parametrize("text", [SAMPLE, SAMPLE.replace("\r\n", "\n"), "\ufeffx = 1\n", ""])
+def test_positions_equal_libcst_position_provider(text: str) -> None:
+    module = cst.parse_module(text)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Positions(module)
+    assert not positions.computed
+    assert expected and all(positions.range(node) == where for node, where in expected.items())
+    assert positions.computed
+
+
+def test_positions_equal_libcst_on_the_repository_sources() -> None:
+    compared = 0
+    for path in _python_files():
+        try:
+            module = cst.parse_module(path.read_bytes())
+        except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError):
+            continue  # the corpus's deliberately broken files
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = Positions(module)
+        wrong = [n for n, where in expected.items() if positions.range(n) != where]
+        assert not wrong, f"{path}: {type(wrong[0]).__name__}"
+        compared += len(expected)
+    assert compared > 100_000
+
+
+def test_top_level_lines_follow_the_ast() -> None:
+    module = cst.parse_module(SAMPLE)
+    lines = top_level_lines(module, ast.parse(SAMPLE))
+    assert lines is not None
+    assert [lines[id(stmt)] for stmt in module.body] == [1, 4, 10, 13]
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    guard = module.body[-1]
+    assert lines[id(guard)] == expected[guard].start.line
+    assert top_level_lines(module, ast.parse("x = 1\n")) is None  # not the same text
+
+
+def _freed(text: str, remove: str) -> tuple[list[str], dict[str, set[str]]]:
+    """Freed import statements (as code) and trimmed aliases when the statements whose code
+    starts with ``remove`` go."""
+    module = cst.parse_module(text)
+    removed = [
+        s
+        for s in find_all(module, cst.BaseSmallStatement)
+        if module.code_for_node(s).startswith(remove)
+    ]
+    assert removed, remove
+    freed = freed_imports(module, removed)
+    statements = [module.code_for_node(s) for s in freed.statements]
+    by_code = {
+        module.code_for_node(s): freed.aliases[id(s)]
+        for s in find_all(module, (cst.Import, cst.ImportFrom))
+        if id(s) in freed.aliases
+    }
+    return statements, by_code
+
+
+def test_an_import_used_only_by_the_removed_code_is_freed() -> None:
+    text = "import uvicorn\nimport os\nuvicorn.run(app, port=int(os.environ['P']))\nprint(os.sep)\n"
+    assert _freed(text, "uvicorn.run") == (["import uvicorn"], {})
+
+
+def test_one_alias_of_a_shared_import_line_is_trimmed() -> None:
+    text = "from uvicorn import Config, Server, run\nrun(app)\nc = Config\nprint(Server)\n"
+    assert _freed(text, "run(app)") == ([], {"from uvicorn import Config, Server, run": {"run"}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a string annotation reads the name
+        "import uvicorn\nuvicorn.run(app)\nserver: 'uvicorn.Server'\n",
+        # __all__ re-exports it
+        "import uvicorn\nuvicorn.run(app)\n__all__ = ['uvicorn']\n",
+        # a local of the same spelling elsewhere: kept rather than guessed
+        "import uvicorn\nuvicorn.run(app)\ndef f(uvicorn):\n    return uvicorn\n",
+        # already unused before the removal
+        "import uvicorn\nprint('uvicorn.run')\n",
+    ],
+)
+def test_imports_still_read_elsewhere_are_kept(text: str) -> None:
+    remove = "uvicorn.run" if "uvicorn.run(app)" in text else "print"
+    assert _freed(text, remove) == ([], {})
+
+
+def test_a_docstring_mentioning_the_name_does_not_keep_the_import() -> None:
+    text = '"""Run with uvicorn."""\nimport uvicorn\nuvicorn.run(app)\n'
+    assert _freed(text, "uvicorn.run") == (["import uvicorn"], {})
+
+
+def test_find_all_is_a_type_search_in_source_order() -> None:
+    module = cst.parse_module("def f():\n    g(h(1))\nclass C:\n    pass\n")
+    calls = find_all(module, cst.Call)
+    assert [module.code_for_node(c) for c in calls] == ["g(h(1))", "h(1)"]
+    defs = find_all(module, (cst.FunctionDef, cst.ClassDef))
+    assert [type(d).__name__ for d in defs] == ["FunctionDef", "ClassDef"]
+
+
+def test_deferred_name_uses_answer_like_eager_ones() -> None:
+    module = cst.parse_module("a = 1\nb = a\nprint(b)\n")
+    smalls = find_all(module, cst.BaseSmallStatement)
+    eager, deferred = NameUses.of(module), NameUses.deferred(module)
+    for name in ("a", "b", "print", "unused"):
+        for within in (smalls[:1], smalls[:2], smalls):
+            assert eager.only_within(name, within) == deferred.only_within(name, within)
+
+
+@pytest.mark.parametrize(
+    ("text", "modules"),
+    [
+        ("import a\nfrom b import c\n", ["a", "b"]),
+        ("import a\ndef f():\n    import b\n", ["a", "b"]),  # nested: the full walk
+        ("import importlib\nimportlib.import_module('x')\n", ["importlib"]),
+        ("try:\n    import ujson\nexcept ImportError:\n    ujson = None\n", ["ujson"]),
+        ("x = 1; import a\n", ["a"]),
+    ],
+)
+def test_imports_of_finds_nested_imports_whatever_the_text(text: str, modules: list[str]) -> None:
+    tree = ast.parse(text)
+    assert [use.module for use in imports_of(text, tree)] == modules
+    assert imports_of(text, tree) is imports_of(text, tree)  # computed once per parse
