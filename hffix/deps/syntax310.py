@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 
-from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_MODULES, NEWER_NAMES, newer_module
+from hffix.deps.modules import imports_of
+from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_NAMES, newer_module
 
 _GUESSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*except\s*\*"), "`except*` (Python 3.11)"),
@@ -248,19 +249,25 @@ class _NewerNames(ast.NodeVisitor):
             self.pending_builtins.append(node)
 
 
-def _name_words() -> re.Pattern[str]:
-    words = {m.split(".")[-1] for m in NEWER_MODULES} | set(NEWER_BUILTINS)
-    for names in NEWER_NAMES.values():
-        words.update(names)
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
-
-
-_NEWER_WORDS = _name_words()
-
-
-def may_use_newer_names(source: str) -> bool:
-    """Cheap text test: could ``source`` name a newer module, name or builtin at all?"""
-    return _NEWER_WORDS.search(source) is not None
+def may_use_newer_names(source: str, tree: ast.Module) -> bool:
+    """Cheap test: could :func:`newer_names` find anything in this module? From its imports
+    (computed once per parse) and plain substring tests, never a walk of the tree: a newer
+    module or ``from`` import shows in the imports, ``module.name`` needs the module imported
+    and the text to spell the name after it, and a newer builtin needs its name in the text."""
+    if any(name in source for name in NEWER_BUILTINS):
+        return True
+    for use in imports_of(source, tree):
+        if use.level or not use.module:
+            continue
+        if newer_module(use.module):
+            return True
+        table = NEWER_NAMES.get(use.module)
+        if use.names:
+            if any(newer_module(f"{use.module}.{n}") or (table and n in table) for n in use.names):
+                return True
+        elif table and any(name in source for name in table):
+            return True  # `import typing` and the text names one of its newer names
+    return False
 
 
 def newer_names(tree: ast.Module) -> list[NewerName]:

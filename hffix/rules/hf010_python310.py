@@ -120,7 +120,7 @@ class Python310(Rule):
                     )
             if problems:
                 continue
-            if shared.tree is not None and may_use_newer_names(text):
+            if shared.tree is not None and may_use_newer_names(text, shared.tree):
                 fixed_tomllib |= self._newer_names(ctx, path, text, shared.tree)
         if fixed_tomllib:
             self._add_tomli(ctx)
