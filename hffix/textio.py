@@ -76,6 +76,12 @@ def decode(raw: bytes, *, python: bool) -> tuple[str, TextFormat]:
     if b"\x00" in body:
         raise DecodeError("binary data (NUL bytes)")
     encoding = bom_encoding or "utf-8"
+    if python and b"coding" not in b"\n".join(body.split(b"\n", 2)[:2]):
+        try:  # no PEP 263 cookie can be there: UTF-8, without tokenize's line reader
+            text = body.decode("utf-8")
+            return text, TextFormat("utf-8", bom, detect_newline(text))
+        except UnicodeDecodeError:
+            pass  # the slow path below says why, in tokenize's words
     if python:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)

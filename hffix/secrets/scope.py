@@ -6,6 +6,7 @@ patterns); ``test-paths = []`` makes both rules look at tests too.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -33,5 +34,11 @@ def tests_matcher(config: Config) -> Callable[[str], bool]:
     patterns: Any = config.option(OPTION, list(DEFAULT_TEST_PATHS))
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise ConfigError(f"[tool.hffix] {OPTION} must be a list of strings")
+    return _matcher(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=32)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Compiled once per pattern list: HF004 and HF005 ask in every repository of a run."""
     spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     return lambda path: bool(patterns) and spec.match_file(path)
