@@ -13,6 +13,7 @@ from hffix.deps.modules import imports_of
 from hffix.python.imports import freed_imports
 from hffix.python.names import NameUses, find_all
 from hffix.python.positions import Positions, top_level_lines
+from hffix.python.walk import iter_nodes, iter_with_parents
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (
@@ -156,3 +157,57 @@ def test_imports_of_finds_nested_imports_whatever_the_text(text: str, modules: l
     tree = ast.parse(text)
     assert [use.module for use in imports_of(text, tree)] == modules
     assert imports_of(text, tree) is imports_of(text, tree)  # computed once per parse
+
+
+_SEARCHED = (
+    cst.Call,
+    cst.Name,
+    cst.SimpleString,
+    cst.FormattedString,
+    cst.ConcatenatedString,
+    cst.BaseSmallStatement,
+    cst.BaseCompoundStatement,
+    cst.Attribute,
+    cst.Subscript,
+    cst.AssignTarget,
+    cst.Annotation,
+    cst.Arg,
+    cst.Param,
+    cst.Decorator,
+    cst.IfExp,
+    cst.ExceptHandler,
+)
+
+
+class _Order(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _SEARCHED):
+            self.found.append(node)
+        return True
+
+
+def test_the_fast_walk_meets_the_nodes_in_libcsts_order() -> None:
+    walked = 0
+    for path in _python_files():
+        try:
+            module = cst.parse_module(path.read_bytes())
+        except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError):
+            continue
+        visitor = _Order()
+        module.visit(visitor)
+        mine = [n for n in iter_nodes(module) if isinstance(n, _SEARCHED)]
+        assert [id(n) for n in mine] == [id(n) for n in visitor.found], path
+        parents = {id(n): p for n, p in iter_with_parents(module)}
+        assert all(id(n) in parents for n in mine)
+        walked += len(mine)
+    assert walked > 50_000
+
+
+def test_the_walk_can_prune() -> None:
+    module = cst.parse_module("f(g(1))\nh()\n")
+    calls = [n for n in iter_nodes(module, prune=lambda n: isinstance(n, cst.Call))]
+    assert [module.code_for_node(c) for c in calls if isinstance(c, cst.Call)] == ["f(g(1))", "h()"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from hffix.python import edits
+from hffix.python.names import find_all
+from hffix.python.walk import iter_nodes
 
 ImportStatement = cst.Import | cst.ImportFrom
 
@@ -32,47 +34,37 @@ def _bound_name(alias: cst.ImportAlias) -> str:
     return alias.evaluated_alias or alias.evaluated_name
 
 
-class _NameReads(cst.CSTVisitor):
+@dataclass
+class _NameReads:
     """Every identifier of a module that may read a name, split by whether it sits inside
     the removed nodes; and, outside them, the strings of annotations and of ``__all__``
     (a string annotation or an ``__all__`` entry is a use too)."""
 
-    def __init__(self, removed: Sequence[cst.CSTNode]) -> None:
-        super().__init__()
-        self.removed = {id(node) for node in removed}
-        self.depth = 0  # > 0 while inside a removed node
-        self.inside: set[str] = set()
-        self.outside: set[str] = set()
-        self.imports: list[ImportStatement] = []
-        self.strings: list[str] = []
-        self.quoted = 0  # > 0 while inside an annotation or an ``__all__`` assignment
+    inside: set[str] = field(default_factory=set)
+    outside: set[str] = field(default_factory=set)
+    imports: list[ImportStatement] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.removed:
-            self.depth += 1
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
-            if not self.depth:
-                self.imports.append(node)
-            return False  # the names it binds are not reads
-        if isinstance(node, cst.Attribute):
-            node.value.visit(self)  # `x.name` reads x, not name
-            return False
-        if isinstance(node, cst.Arg) and node.keyword is not None:
-            node.value.visit(self)  # `f(name=1)` does not read name
-            return False
-        if _quotes_names(node):
-            self.quoted += 1
-        if isinstance(node, cst.Name):
-            (self.inside if self.depth else self.outside).add(node.value)
-        elif isinstance(node, cst.SimpleString) and self.quoted and not self.depth:
-            self.strings.append(node.value)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if id(original_node) in self.removed:
-            self.depth -= 1
-        if _quotes_names(original_node):
-            self.quoted -= 1
+    @classmethod
+    def of(cls, module: cst.Module, removed: Sequence[cst.CSTNode]) -> _NameReads:
+        reads = cls()
+        gone = {id(n) for node in removed for n in iter_nodes(node)}
+        labels: set[int] = set()  # names that only label: `x.attr`'s attr, `f(key=1)`'s key
+        imports = (cst.Import, cst.ImportFrom)
+        for node in iter_nodes(module, prune=lambda n: isinstance(n, imports)):
+            if isinstance(node, imports):  # the names it binds are not reads
+                if id(node) not in gone:
+                    reads.imports.append(node)
+            elif isinstance(node, cst.Attribute):
+                labels.add(id(node.attr))
+            elif isinstance(node, cst.Arg) and node.keyword is not None:
+                labels.add(id(node.keyword))
+            elif isinstance(node, cst.Name) and id(node) not in labels:
+                (reads.inside if id(node) in gone else reads.outside).add(node.value)
+            elif _quotes_names(node) and id(node) not in gone:
+                found = find_all(node, cst.SimpleString)
+                reads.strings.extend(s.value for s in found if id(s) not in gone)
+        return reads
 
 
 def _quotes_names(node: cst.CSTNode) -> bool:
@@ -95,8 +87,7 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
     Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
     local of the same name) keeps its import, so the answer errs on keeping an import.
     """
-    reads = _NameReads(removed)
-    module.visit(reads)
+    reads = _NameReads.of(module, removed)
     words = set(re.findall(r"[A-Za-z_]\w*", " ".join(reads.strings)))
     freed = FreedImports()
     for statement in reads.imports:

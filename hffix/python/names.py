@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import libcst as cst
 
+from hffix.python.walk import iter_nodes
 
-class NameUses(cst.CSTVisitor):
+
+class NameUses:
     """Records, for every identifier, the small statements it appears in.
 
     Attribute names (``x.name``) and keyword-argument names (``f(name=1)``) are not uses of
@@ -18,47 +20,56 @@ class NameUses(cst.CSTVisitor):
     """
 
     def __init__(self) -> None:
-        super().__init__()
         self.uses: dict[str, list[cst.BaseSmallStatement | None]] = defaultdict(list)
-        self._owners: list[cst.BaseSmallStatement] = []
-        self._not_names: set[int] = set()
         self._pending: cst.CSTNode | None = None
 
     @classmethod
     def of(cls, node: cst.CSTNode) -> NameUses:
-        visitor = cls()
-        node.visit(visitor)
-        return visitor
+        uses = cls()
+        uses._record(node)
+        return uses
 
     @classmethod
     def deferred(cls, node: cst.CSTNode) -> NameUses:
         """Like :meth:`of`, but ``node`` is only walked when a question is first asked."""
-        visitor = cls()
-        visitor._pending = node
-        return visitor
+        uses = cls()
+        uses._pending = node
+        return uses
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.BaseSmallStatement):
-            self._owners.append(node)
-        elif isinstance(node, cst.Attribute):
-            self._not_names.add(id(node.attr))
-        elif isinstance(node, cst.Arg) and node.keyword is not None:
-            self._not_names.add(id(node.keyword))
-        elif isinstance(node, cst.Name) and id(node) not in self._not_names:
-            self.uses[node.value].append(self._owners[-1] if self._owners else None)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, cst.BaseSmallStatement):
-            self._owners.pop()
+    def _record(self, node: cst.CSTNode) -> None:
+        outside: set[int] = set()
+        for found in iter_nodes(node, prune=_is_small_statement):
+            if isinstance(found, cst.BaseSmallStatement):  # holds no statement: walk it whole
+                inside: set[int] = set()
+                for name in iter_nodes(found):
+                    if _is_read(name, inside):
+                        self.uses[cast(cst.Name, name).value].append(found)
+            elif _is_read(found, outside):
+                self.uses[cast(cst.Name, found).value].append(None)
 
     def only_within(self, name: str, statements: Collection[cst.BaseSmallStatement]) -> bool:
         """True when every use of ``name`` sits in one of ``statements`` (compared by identity)."""
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            pending.visit(self)
+            self._record(pending)
         ids = {id(s) for s in statements}
         return all(owner is not None and id(owner) in ids for owner in self.uses.get(name, ()))
+
+
+def _is_small_statement(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.BaseSmallStatement)
+
+
+def _is_read(node: cst.CSTNode, labels: set[int]) -> bool:
+    """Whether ``node`` is a name being used. Call in walk order: remembers in ``labels`` the
+    names that only label something (``x.attr``'s attr, ``f(key=1)``'s key)."""
+    if isinstance(node, cst.Attribute):
+        labels.add(id(node.attr))
+    elif isinstance(node, cst.Arg) and node.keyword is not None:
+        labels.add(id(node.keyword))
+    elif isinstance(node, cst.Name):
+        return id(node) not in labels
+    return False
 
 
 def assigned_names(stmt: cst.BaseSmallStatement) -> list[str]:
@@ -77,42 +88,15 @@ def assigned_names(stmt: cst.BaseSmallStatement) -> list[str]:
     return names
 
 
-class _SmallStatements(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.BaseSmallStatement] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.BaseSmallStatement):
-            self.found.append(node)
-        return True
-
-
 def small_statements(node: cst.CSTNode) -> list[cst.BaseSmallStatement]:
     """Every small statement inside ``node`` (itself included), in source order."""
-    visitor = _SmallStatements()
-    node.visit(visitor)
-    return visitor.found
+    return find_all(node, cst.BaseSmallStatement)
 
 
 _NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
 
 
-class _Finder(cst.CSTVisitor):
-    def __init__(self, kinds: type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]) -> None:
-        super().__init__()
-        self.kinds = kinds
-        self.found: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kinds):
-            self.found.append(node)
-        return True
-
-
 def find_all(node: cst.CSTNode, kinds: type[_NodeT] | tuple[type[_NodeT], ...]) -> list[_NodeT]:
     """Every node of the given types inside ``node`` (itself included), in source order: what
-    ``libcst.matchers.findall`` does for a type match, without the matchers' import cost."""
-    finder = _Finder(kinds)
-    node.visit(finder)
-    return finder.found  # type: ignore[return-value]
+    ``libcst.matchers.findall`` does for a type match, at the price of a fast walk."""
+    return [n for n in iter_nodes(node) if isinstance(n, kinds)]

@@ -25,6 +25,7 @@ from libcst.metadata import CodeRange, QualifiedName
 
 from hffix.python.importmap import ImportMap
 from hffix.python.positions import Positions
+from hffix.python.walk import iter_with_parents
 from hffix.secrets.classify import Detection, classify, is_distinctive, recognise
 from hffix.secrets.envreads import env_call, environ_subscript, string_value
 from hffix.secrets.settings import (
@@ -290,24 +291,22 @@ def _prefix_for(qualified_name: str) -> str | None:
     return CLIENT_PREFIXES.get(head)
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
+    """Finds the secrets of one module: :meth:`on_visit` sees every node, parents first
+    (:func:`scan_module` drives it with the fast walk and fills in the parents)."""
+
     def __init__(self, path: str, module: cst.Module) -> None:
-        super().__init__()
         self.path = path
         self.module = module
         self.settings: dict[str, SettingsClass] = {}
         self.sites: list[Site] = []
         self.literals: list[Literal] = []
         self.imports = ImportMap(module)
-        self._stack: list[cst.CSTNode] = []
-        self._parents: dict[int, cst.CSTNode] = {}
+        self.parents: dict[int, cst.CSTNode] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        """Looks at ``node``; returns whether its children are worth a look."""
         # Hand-dispatched: this runs for every node of every module, so it stays minimal.
-        stack = self._stack
-        if stack:
-            self._parents[id(node)] = stack[-1]
-        stack.append(node)
         kind = type(node)
         if kind is cst.SimpleString:
             self._literal(cast(cst.SimpleString, node))
@@ -325,13 +324,10 @@ class _Collector(cst.CSTVisitor):
             self.settings = settings_classes(cast(cst.Module, node), self._names)
         return kind not in _STRINGLESS
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._stack.pop()
-
     # ------------------------------------------------------------ metadata helpers
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The parent of ``node``, which must be the node being visited or an ancestor."""
-        return self._parents.get(id(node))
+        return self.parents.get(id(node))
 
     def _names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return self.imports(node)
@@ -772,5 +768,8 @@ class ModuleScan:
 def scan_module(path: str, module: cst.Module) -> ModuleScan:
     """Every secret and every distinctive plain literal of ``module``."""
     collector = _Collector(path, module)
-    module.visit(collector)
+    parents = collector.parents
+    for node, parent in iter_with_parents(module, prune=lambda n: not collector.on_visit(n)):
+        if parent is not None:
+            parents[id(node)] = parent  # set before on_visit looks at the node
     return ModuleScan(module, collector.sites, collector.literals)

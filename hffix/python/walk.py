@@ -1,0 +1,94 @@
+"""A fast read-only walk over a libcst tree.
+
+``node.visit(visitor)`` rebuilds every node it passes (libcst's visitors and transformers
+share one traversal), which makes a read-only visit cost about as much as a transform. The
+rules search trees many times per module, so :func:`iter_nodes` walks the dataclass fields
+directly instead: about four times faster on a typical module.
+
+Whitespace, comments and punctuation (``lpar``, ``comma``, ``whitespace_*``,
+``leading_lines``...) are not entered: nothing here searches for them. Children come in
+source order (the fields of a few node types are declared in another order).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+_SKIPPED_PREFIXES = ("whitespace", "leading_lines", "lines_after_decorators", "lpar", "rpar")
+_SKIPPED = frozenset({"comma", "semicolon", "header", "footer"})
+# Fields whose declaration order is not the order of the source text.
+_SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
+    cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.Arg: ("star", "keyword", "value"),
+    cst.ExceptHandler: ("type", "name", "body"),
+    cst.ExceptStarHandler: ("type", "name", "body"),
+    cst.Parameters: ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
+}
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        declared = [
+            f.name
+            for f in dataclasses.fields(kind)
+            if not f.name.startswith(_SKIPPED_PREFIXES) and f.name not in _SKIPPED
+        ]
+        order = _SOURCE_ORDER.get(kind, ())
+        ordered = [n for n in order if n in declared] + [n for n in declared if n not in order]
+        names = _FIELDS[kind] = tuple(ordered)
+    return names
+
+
+def iter_nodes(
+    node: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None
+) -> Iterator[cst.CSTNode]:
+    """``node`` and every node below it, parents before children, in source order.
+
+    ``prune(n)`` true: ``n`` is yielded but nothing below it."""
+    stack: list[cst.CSTNode] = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        current = pop()
+        yield current
+        if prune is not None and prune(current):
+            continue
+        children: list[cst.CSTNode] = []
+        for name in _fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                children.append(value)
+            elif isinstance(value, (list, tuple)):
+                children.extend(v for v in value if isinstance(v, cst.CSTNode))
+        if len(children) == 1:
+            push(children[0])
+        elif children:
+            children.reverse()
+            extend(children)
+
+
+def iter_with_parents(
+    node: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None
+) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None]]:
+    """:func:`iter_nodes`, each node with its parent (``None`` for ``node`` itself)."""
+    stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(node, None)]
+    while stack:
+        current, parent = stack.pop()
+        yield current, parent
+        if prune is not None and prune(current):
+            continue
+        children: list[tuple[cst.CSTNode, cst.CSTNode | None]] = []
+        for name in _fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                children.append((value, current))
+            elif isinstance(value, (list, tuple)):
+                children.extend((v, current) for v in value if isinstance(v, cst.CSTNode))
+        children.reverse()
+        stack.extend(children)
