@@ -6,6 +6,7 @@ module the scan read (no copy), so the plan made by the scan applies node for no
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -110,9 +111,23 @@ class Rewriter(cst.CSTTransformer):
         self.applied: set[NodeKey] = set()  # keys of the nodes a fix was applied to
         self.needs_os = False  # a fix reads os.environ
         self._dropper = edits.LineDropper()
+        # Lines the planned nodes span: statements elsewhere are passed over whole (unless
+        # imports are freed too: those sit anywhere, so then every statement is visited).
+        self._lines: list[int] | None = None
+        if not freed.statements and not freed.aliases:
+            spans = (range(key[1], key[3] + 1) for key in (*strings, *targets))
+            self._lines = sorted({line for span in spans for line in span})
 
     def _key(self, node: cst.CSTNode) -> NodeKey:
         return node_key(node, self.positions.range(node))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._lines is not None and isinstance(node, cst.BaseStatement):
+            where = self.positions.range(node)
+            index = bisect.bisect_left(self._lines, where.start.line)
+            if index == len(self._lines) or self._lines[index] > where.end.line:
+                return False  # nothing planned inside: no need to rebuild it
+        return super().on_visit(node)
 
     def _used(self, key: NodeKey, action: Action) -> None:
         self.applied.add(key)
