@@ -15,7 +15,6 @@ up in the metadata of the environment hffix runs in, else reported for review.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 from dataclasses import dataclass
 
 from hffix.requirements import canonical_name
@@ -341,6 +340,8 @@ def _lookup_table(module: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> dict[str, list[str]]:
+    import importlib.metadata  # here: its import costs more than most runs' use of it
+
     try:
         return dict(importlib.metadata.packages_distributions())
     except Exception:  # broken metadata in the user's environment must not stop the run

@@ -10,6 +10,8 @@ entries are from the 3.14 "What's New" document).
 
 from __future__ import annotations
 
+import functools
+
 STDLIB_310: frozenset[str] = frozenset(
     {
         "__future__",
@@ -420,6 +422,7 @@ def is_stdlib(module: str) -> bool:
     return module.split(".")[0] in STDLIB_310
 
 
+@functools.lru_cache(maxsize=4096)
 def newer_module(module: str) -> str | None:
     """The version that added ``module`` (or the package it is in), if later than 3.10."""
     parts = module.split(".")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from hffix.facts import AppLocation
 from hffix.findings import FixSafety, Status
@@ -23,8 +25,11 @@ from hffix.project.importroot import ImportRoot, import_root
 from hffix.project.layout import Layout, display_folder, is_inside, is_test_path, join
 from hffix.project.lift import CannotLift, lift_app
 from hffix.project.moveaside import move_aside
-from hffix.repository.workspace import Unreadable
+from hffix.repository.workspace import Unreadable, Workspace
 from hffix.rules.base import Example, Rule, RuleContext
+
+if TYPE_CHECKING:
+    from hffix.engine import Session
 
 DOTENV_REQUIREMENT = "python-dotenv"
 
@@ -141,6 +146,24 @@ class Entrypoint(Rule):
         _Run(ctx).run()
 
 
+def _reader(workspace: Workspace) -> Callable[[str], str | None]:
+    def read(path: str) -> str | None:
+        try:
+            return workspace.text(path)
+        except (Unreadable, KeyError):
+            return None
+
+    return read
+
+
+def _tree_reader(session: Session) -> Callable[[str], ast.Module | None]:
+    def tree(path: str) -> ast.Module | None:
+        syntax = session.syntax(path)
+        return syntax.tree if syntax is not None else None
+
+    return tree
+
+
 @dataclass(frozen=True)
 class _Placed:
     """Where the app is after the fix."""
@@ -159,17 +182,11 @@ class _Run:
         self.ctx = ctx
         self.workspace = ctx.workspace
         self.layout = Layout(self.workspace.paths())
+        # Plain functions, not bound methods: a graph holding this object would make a
+        # reference cycle that keeps the session's trees alive until a full collection.
+        self.read = _reader(self.workspace)
+        self.tree = _tree_reader(ctx.session)
         self.graph = AppGraph(self.layout, self.read, self.tree)
-
-    def read(self, path: str) -> str | None:
-        try:
-            return self.workspace.text(path)
-        except (Unreadable, KeyError):
-            return None
-
-    def tree(self, path: str) -> ast.Module | None:
-        syntax = self.ctx.session.syntax(path)
-        return syntax.tree if syntax is not None else None
 
     def report(self, message: str, status: Status, path: str = "main.py", line: int = 0) -> None:
         self.ctx.report(path, message, status=status, line=line, col=1 if line else 0)
