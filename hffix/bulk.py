@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -98,10 +100,18 @@ def run_many(
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    # "spawn": no fork of a process that may run a progress-bar thread.
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=tune_gc
-    )
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(), initializer=tune_gc)
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """ "fork" on Linux while this process runs no other thread: workers start with hffix
+    already imported (importing it again costs as much as a few repositories). "spawn"
+    otherwise: forking a process with a running thread (the progress bar) may deadlock."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        sys.stdout.flush()  # a forked worker would flush what is buffered here a second time
+        sys.stderr.flush()
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _run_pool(roots: Sequence[str], options: RunOptions, jobs: int) -> Iterator[api.Result]:
