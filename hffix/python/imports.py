@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
@@ -19,6 +20,7 @@ from hffix.python.names import find_all
 from hffix.python.walk import iter_nodes
 
 ImportStatement = cst.Import | cst.ImportFrom
+_ImportT = TypeVar("_ImportT", cst.Import, cst.ImportFrom)
 
 
 @dataclass
@@ -114,6 +116,27 @@ def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStat
         return statement
     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return statement.with_changes(names=kept)
+
+
+class TrimsFreedImports(cst.CSTTransformer):
+    """Base of the transformers that remove statements: the imports they leave lose the
+    aliases :attr:`freed` lists (whole freed statements are the subclass's to drop)."""
+
+    freed: FreedImports
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        return self._trimmed(original_node, updated_node)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        return self._trimmed(original_node, updated_node)
+
+    def _trimmed(self, original: ImportStatement, updated: _ImportT) -> _ImportT:
+        dropped = self.freed.aliases.get(id(original))
+        result = without_aliases(updated, dropped) if dropped else updated
+        assert isinstance(result, type(updated))
+        return result
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:

@@ -11,7 +11,7 @@ import libcst as cst
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
 from hffix.python.importmap import ImportMap
-from hffix.python.imports import FreedImports, freed_imports, without_aliases
+from hffix.python.imports import FreedImports, TrimsFreedImports, freed_imports
 from hffix.python.names import NameUses, assigned_names, find_all
 from hffix.python.positions import Positions
 from hffix.python.servers import (
@@ -134,7 +134,7 @@ class _Issue:
     status: Status
 
 
-class _StripServerStarts(cst.CSTTransformer):
+class _StripServerStarts(TrimsFreedImports):
     """Removes the server starts of one module (visit that module with it)."""
 
     def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
@@ -144,7 +144,7 @@ class _StripServerStarts(cst.CSTTransformer):
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
-        self._freed = FreedImports()
+        self.freed = FreedImports()
         self._doomed: set[int] = set()  # ids of original small statements to remove
         self._dropper = edits.LineDropper()
 
@@ -195,8 +195,8 @@ class _StripServerStarts(cst.CSTTransformer):
         self._doomed = {id(s) for s in starts}
         if starts:
             removed = self._doom_feeders(node, starts, feeders)
-            self._freed = freed_imports(node, removed)
-            self._doomed.update(id(s) for s in self._freed.statements)
+            self.freed = freed_imports(node, removed)
+            self._doomed.update(id(s) for s in self.freed.statements)
 
     def _doom_feeders(
         self,
@@ -240,20 +240,6 @@ class _StripServerStarts(cst.CSTTransformer):
             self._dropper.mark(updated)
             return updated
         assert isinstance(result, type(updated))
-        return result
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        dropped = self._freed.aliases.get(id(original_node))
-        result = without_aliases(updated_node, dropped) if dropped else updated_node
-        assert isinstance(result, cst.Import)
-        return result
-
-    def leave_ImportFrom(
-        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom:
-        dropped = self._freed.aliases.get(id(original_node))
-        result = without_aliases(updated_node, dropped) if dropped else updated_node
-        assert isinstance(result, cst.ImportFrom)
         return result
 
     def leave_IndentedBlock(

@@ -195,7 +195,7 @@ class _MainBlocks:
 
     def fix(self) -> cst.Module:
         """The module with its blocks fixed (the same object when nothing changes)."""
-        return self._rewrite(self._tree, self._tree)
+        return self._rewrite(self._tree)
 
     # ------------------------------------------------------------ analysis
     def _app_name(self, module: cst.Module) -> str | None:
@@ -296,18 +296,18 @@ class _MainBlocks:
         return ""
 
     # ------------------------------------------------------------ transform
-    def _rewrite(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+    def _rewrite(self, module: cst.Module) -> cst.Module:
         is_entry = (
             self.path == "main.py"
             or self.path in self.rule_ctx.facts.entry_modules
-            or self._defines_app(original_node)
+            or self._defines_app(module)
         )
-        servers = server_variables(original_node, self._names, self._text)
-        uses = NameUses.deferred(original_node)
-        app_name = self._app_name(original_node)
+        servers = server_variables(module, self._names, self._text)
+        uses = NameUses.deferred(module)
+        app_name = self._app_name(module)
         replacements: dict[int, list[cst.BaseStatement]] = {}
         removed: list[cst.CSTNode] = []
-        for index, original in enumerate(original_node.body):
+        for index, original in enumerate(module.body):
             if not isinstance(original, cst.If) or not is_main_guard(original):
                 continue
             line = self._line(original)
@@ -316,56 +316,49 @@ class _MainBlocks:
                 replacements[index] = replacement
                 removed.extend(gone)
         if not replacements:
-            return updated_node
-        freed = freed_imports(original_node, removed)
+            return module
+        freed = freed_imports(module, removed)
         freed_ids = {id(s) for s in freed.statements}
         statements: list[cst.BaseStatement] = []
         doomed: dict[int, cst.BaseStatement] = {}  # values keep the nodes (and ids) alive
-        for index, (original, updated) in enumerate(
-            zip(original_node.body, updated_node.body, strict=True)
-        ):
+        for index, stmt in enumerate(module.body):
             if index in replacements:
-                new = replacements[index] or [updated]
                 if not replacements[index]:
-                    doomed[id(updated)] = updated
-                statements.extend(new)
-            elif isinstance(original, cst.SimpleStatementLine) and isinstance(
-                updated, cst.SimpleStatementLine
-            ):
-                line_kept = self._without_freed(original, updated, freed_ids, freed.aliases)
+                    doomed[id(stmt)] = stmt
+                statements.extend(replacements[index] or [stmt])
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                line_kept = self._without_freed(stmt, freed_ids, freed.aliases)
                 if line_kept is None:
-                    doomed[id(updated)] = updated
-                    statements.append(updated)
+                    doomed[id(stmt)] = stmt
+                    statements.append(stmt)
                 else:
                     statements.append(line_kept)
             else:
-                statements.append(updated)
+                statements.append(stmt)
         body, footer = edits.remove_statements(statements, lambda s: id(s) in doomed)
-        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+        return module.with_changes(body=body, footer=[*footer, *module.footer])
 
     @staticmethod
     def _without_freed(
-        original: cst.SimpleStatementLine,
-        updated: cst.SimpleStatementLine,
-        freed_ids: set[int],
-        aliases: dict[int, set[str]],
+        line: cst.SimpleStatementLine, freed_ids: set[int], aliases: dict[int, set[str]]
     ) -> cst.SimpleStatementLine | None:
         """A module-level line minus the imports the removal left unused."""
         smalls: list[cst.BaseSmallStatement] = []
-        for old, new in zip(original.body, updated.body, strict=True):
-            if id(old) in freed_ids:
+        for small in line.body:
+            if id(small) in freed_ids:
                 continue
-            if isinstance(new, (cst.Import, cst.ImportFrom)) and id(old) in aliases:
-                new = without_aliases(new, aliases[id(old)])
-            smalls.append(new)
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and id(small) in aliases:
+                smalls.append(without_aliases(small, aliases[id(small)]))
+            else:
+                smalls.append(small)
         if not smalls:
             return None
-        if len(smalls) == len(updated.body) and all(
-            a is b for a, b in zip(smalls, updated.body, strict=True)
+        if len(smalls) == len(line.body) and all(
+            a is b for a, b in zip(smalls, line.body, strict=True)
         ):
-            return updated
+            return line
         smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(body=smalls)
+        return line.with_changes(body=smalls)
 
     def _defines_app(self, module: cst.Module) -> bool:
         for assign in find_all(module, (cst.Assign, cst.AnnAssign)):

@@ -14,7 +14,12 @@ from typing import TypeVar
 import libcst as cst
 
 from hffix.python import edits
-from hffix.python.imports import FreedImports, ensure_module_import, freed_imports, without_aliases
+from hffix.python.imports import (
+    FreedImports,
+    TrimsFreedImports,
+    ensure_module_import,
+    freed_imports,
+)
 from hffix.python.names import find_all
 from hffix.python.positions import Positions
 from hffix.secrets.pysource import Fix, NodeKey, node_key
@@ -92,7 +97,7 @@ def _default_index(call: cst.Call) -> int | None:
     return None
 
 
-class Rewriter(cst.CSTTransformer):
+class Rewriter(TrimsFreedImports):
     """Applies the planned fixes to the module ``positions`` belongs to (visit that one)."""
 
     def __init__(
@@ -275,20 +280,6 @@ class Rewriter(cst.CSTTransformer):
             self._dropper.mark(updated)
             return updated
         assert isinstance(result, type(updated))
-        return result
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        dropped = self.freed.aliases.get(id(original_node))
-        result = without_aliases(updated_node, dropped) if dropped else updated_node
-        assert isinstance(result, cst.Import)
-        return result
-
-    def leave_ImportFrom(
-        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom:
-        dropped = self.freed.aliases.get(id(original_node))
-        result = without_aliases(updated_node, dropped) if dropped else updated_node
-        assert isinstance(result, cst.ImportFrom)
         return result
 
     def leave_IndentedBlock(
