@@ -6,9 +6,11 @@ Builds a deterministic synthetic corpus (a fifth of the repositories non-complia
 times, each as a fresh process over the whole corpus:
 
   (a) baseline: read every .py file and ast.parse it (what no Python tool beats by much)
-  (b) hffix --check --jobs 1
-  (c) hffix --dry-run --jobs 1
-  (d) hffix --dry-run --jobs 2
+  (b) hffix's floor: --check --select HF010, start-up, discovery, every file read, decoded
+      and parsed once, and the one rule that needs nothing more than that parse
+  (c) hffix --check --jobs 1
+  (d) hffix --dry-run --jobs 1
+  (e) hffix --dry-run --jobs 2
 
 and prints files/s, repositories/s, peak memory and each ratio to (a). Best of --repeat
 runs, to damp the noise of a shared machine. This is a script, not a test: nothing here
@@ -176,9 +178,19 @@ def main() -> None:
         hffix = [sys.executable, "-m", "hffix", "--repos-from", str(listing), "--no-color"]
         runs = {
             "(a) baseline: read + ast.parse": [sys.executable, "-c", BASELINE, str(listing)],
-            "(b) hffix --check --jobs 1": [*hffix, "--check", "--jobs", "1"],
-            "(c) hffix --dry-run --jobs 1": [*hffix, "--dry-run", "--jobs", "1"],
-            "(d) hffix --dry-run --jobs 2": [*hffix, "--dry-run", "--jobs", "2"],
+            # hffix's own floor: start-up, discovery, every file read, decoded and parsed
+            # once, and the one rule (HF010) that needs no more than that parse.
+            "(b) floor: --check --select HF010": [
+                *hffix,
+                "--check",
+                "--jobs",
+                "1",
+                "--select",
+                "HF010",
+            ],
+            "(c) hffix --check --jobs 1": [*hffix, "--check", "--jobs", "1"],
+            "(d) hffix --dry-run --jobs 1": [*hffix, "--dry-run", "--jobs", "1"],
+            "(e) hffix --dry-run --jobs 2": [*hffix, "--dry-run", "--jobs", "2"],
         }
         print(
             f"corpus: {len(repos)} repositories, {files} Python files, "

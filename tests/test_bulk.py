@@ -6,6 +6,8 @@ import io
 import json
 import os
 import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -230,3 +232,19 @@ def test_python_api_for_scripts(make_repo: Callable[..., Path]) -> None:
     fixed = hffix.fix(repo, write=True, select=["HF002"])
     assert fixed.written and (repo / "main.py").read_text() == CLEAN
     assert hffix.check(repo, select=["HF002"]).status is hffix.RepoStatus.COMPLIANT
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_workers_fork_only_while_no_other_thread_runs() -> None:
+    from hffix.bulk import _start_method
+
+    if threading.active_count() == 1:
+        assert _start_method().get_start_method() == "fork"
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert _start_method().get_start_method() == "spawn"  # e.g. the progress bar runs
+    finally:
+        release.set()
+        worker.join()
