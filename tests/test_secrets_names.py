@@ -97,3 +97,30 @@ def test_url_names(name: str, url: bool) -> None:
 )
 def test_qualified(prefix: str | None, variable: str, expected: str) -> None:
     assert qualified(prefix, variable) == expected
+
+
+def test_test_path_matcher_agrees_with_the_spec_with_and_without_its_shortcut() -> None:
+    import pathspec
+
+    from hffix.secrets.scope import DEFAULT_TEST_PATHS, _matcher, _needles
+
+    paths = [
+        "tests/a.py",
+        "app/test_x.py",
+        "a/b_test.py",
+        "conftest.py",
+        "src/app.py",
+        "fixtures/x.json",
+        "app/testing/x.py",
+        "latest/x.py",
+        "app/contest.py",
+        "testdata",
+        "pkg/test_data/x.csv",
+    ]
+    for patterns in (DEFAULT_TEST_PATHS, ("*.py",), ("[ab]c/x", "!bc/x"), ("docs/", "# c", "")):
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        matcher = _matcher(tuple(patterns))
+        for path in [*paths, "ac/x", "bc/x", "docs/a.md"]:
+            assert matcher(path) == bool(spec.match_file(path)), (patterns, path)
+    assert _needles(("a\\*b",)) is None  # escapes: no shortcut
+    assert _needles(("*",)) is None  # nothing literal to look for

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import libcst as cst
 
@@ -53,20 +53,26 @@ class _NameReads:
         gone = {id(n) for node in removed for n in iter_nodes(node)}
         labels: set[int] = set()  # names that only label: `x.attr`'s attr, `f(key=1)`'s key
         imports = (cst.Import, cst.ImportFrom)
-        for node in iter_nodes(module, prune=lambda n: isinstance(n, imports)):
-            if isinstance(node, imports):  # the names it binds are not reads
+        for node in iter_nodes(module, prune=lambda n: type(n) in imports):
+            kind = type(node)  # libcst's leaf classes are final: no isinstance (an ABC check)
+            if kind in imports:  # the names it binds are not reads
                 if id(node) not in gone:
-                    reads.imports.append(node)
-            elif isinstance(node, cst.Attribute):
-                labels.add(id(node.attr))
-            elif isinstance(node, cst.Arg) and node.keyword is not None:
-                labels.add(id(node.keyword))
-            elif isinstance(node, cst.Name) and id(node) not in labels:
-                (reads.inside if id(node) in gone else reads.outside).add(node.value)
-            elif _quotes_names(node) and id(node) not in gone:
+                    reads.imports.append(cast(ImportStatement, node))
+            elif kind is cst.Name:
+                if id(node) not in labels:
+                    value = cast(cst.Name, node).value
+                    (reads.inside if id(node) in gone else reads.outside).add(value)
+            elif kind is cst.Attribute:
+                labels.add(id(cast(cst.Attribute, node).attr))
+            elif kind is cst.Arg and cast(cst.Arg, node).keyword is not None:
+                labels.add(id(cast(cst.Arg, node).keyword))
+            elif kind in _QUOTING and _quotes_names(node) and id(node) not in gone:
                 found = find_all(node, cst.SimpleString)
                 reads.strings.extend(s.value for s in found if id(s) not in gone)
         return reads
+
+
+_QUOTING = (cst.Annotation, cst.Assign, cst.AugAssign, cst.AnnAssign)
 
 
 def _quotes_names(node: cst.CSTNode) -> bool:

@@ -30,6 +30,17 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.Parameters: ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
 }
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+# isinstance(x, cst.CSTNode) goes through ABCMeta.__instancecheck__ each time: answer it
+# once per type instead.
+_IS_NODE: dict[type, bool] = {}
+
+
+def is_node(value: object) -> bool:
+    kind = type(value)
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+    return known
 
 
 def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
@@ -62,10 +73,10 @@ def iter_nodes(
         children: list[cst.CSTNode] = []
         for name in _fields(type(current)):
             value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
+            if is_node(value):
                 children.append(value)
-            elif isinstance(value, (list, tuple)):
-                children.extend(v for v in value if isinstance(v, cst.CSTNode))
+            elif type(value) is list or type(value) is tuple:
+                children.extend(v for v in value if is_node(v))
         if len(children) == 1:
             push(children[0])
         elif children:
@@ -86,9 +97,24 @@ def iter_with_parents(
         children: list[tuple[cst.CSTNode, cst.CSTNode | None]] = []
         for name in _fields(type(current)):
             value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
+            if is_node(value):
                 children.append((value, current))
-            elif isinstance(value, (list, tuple)):
-                children.extend((v, current) for v in value if isinstance(v, cst.CSTNode))
+            elif type(value) is list or type(value) is tuple:
+                children.extend((v, current) for v in value if is_node(v))
         children.reverse()
         stack.extend(children)
+
+
+def of_types(
+    node: cst.CSTNode, kinds: type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]
+) -> Iterator[cst.CSTNode]:
+    """The nodes of :func:`iter_nodes` that are instances of ``kinds`` (the type test runs
+    once per node type: libcst's classes make every isinstance call a slow ABC check)."""
+    verdicts: dict[type, bool] = {}
+    for found in iter_nodes(node):
+        kind = type(found)
+        verdict = verdicts.get(kind)
+        if verdict is None:
+            verdict = verdicts[kind] = isinstance(found, kinds)
+        if verdict:
+            yield found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 
 from hffix.python.importmap import ImportMap, walk_statements
@@ -23,14 +25,15 @@ def variables_read(module: cst.Module) -> set[str]:
                 found.update(settings_fields(klass, info, names))
     written: set[int] = set()  # os.environ["X"] = ... sets X, it does not read it
     for node in iter_nodes(module):  # an assignment's targets come before what they hold
-        if isinstance(node, cst.AssignTarget):
-            written.add(id(node.target))
-        elif isinstance(node, cst.Call):
-            read = env_call(node, names)
+        kind = type(node)  # libcst's leaf classes are final: no isinstance (an ABC check)
+        if kind is cst.AssignTarget:
+            written.add(id(cast(cst.AssignTarget, node).target))
+        elif kind is cst.Call:
+            read = env_call(cast(cst.Call, node), names)
             if read is not None:
                 found.add(read.variable)
-        elif isinstance(node, cst.Subscript) and id(node) not in written:
-            variable = environ_subscript(node, names)
+        elif kind is cst.Subscript and id(node) not in written:
+            variable = environ_subscript(cast(cst.Subscript, node), names)
             if variable is not None:
                 found.add(variable)
     return found

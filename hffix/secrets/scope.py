@@ -7,6 +7,7 @@ patterns); ``test-paths = []`` makes both rules look at tests too.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,32 @@ def tests_matcher(config: Config) -> Callable[[str], bool]:
 
 @functools.lru_cache(maxsize=32)
 def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """Compiled once per pattern list: HF004 and HF005 ask in every repository of a run."""
+    """Compiled once per pattern list: HF004 and HF005 ask in every repository of a run.
+
+    A path that holds none of the patterns' literal parts (``test``, ``fixture``... for the
+    defaults) is answered without the dozen regular expressions of the spec."""
     spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-    return lambda path: bool(patterns) and spec.match_file(path)
+    needles = _needles(patterns)
+    if not patterns:
+        return lambda path: False
+    if needles is None:
+        return lambda path: bool(spec.match_file(path))
+    return lambda path: any(n in path for n in needles) and bool(spec.match_file(path))
+
+
+def _needles(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """One literal text per pattern that every path it matches contains (its longest plain
+    run); ``None`` when a pattern has none to offer."""
+    needles: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.strip()
+        if not pattern or pattern.startswith(("#", "!")):
+            continue  # matches nothing, or can only take a match back
+        if "\\" in pattern:
+            return None  # escapes: not worth reading here
+        plain = re.split(r"[*?/]|\[[^\]]*\]", pattern)
+        longest = max(plain, key=len)
+        if not longest:
+            return None
+        needles.append(longest)
+    return tuple(needles)
