@@ -211,3 +211,15 @@ def test_the_walk_can_prune() -> None:
     module = cst.parse_module("f(g(1))\nh()\n")
     calls = [n for n in iter_nodes(module, prune=lambda n: isinstance(n, cst.Call))]
     assert [module.code_for_node(c) for c in calls if isinstance(c, cst.Call)] == ["f(g(1))", "h()"]
+
+
+def test_positions_fall_back_to_libcst_when_its_internals_move(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hffix.python import positions as module_positions
+
+    monkeypatch.setattr(module_positions, "_CodegenState", None)
+    module = cst.parse_module(SAMPLE)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Positions(module)
+    assert all(positions.range(node) == where for node, where in expected.items())
