@@ -93,7 +93,8 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
     are used only by ``__all__`` or a string annotation, are left alone).
 
     Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
-    local of the same name) keeps its import, so the answer errs on keeping an import.
+    local of the same name) keeps its import, so the answer errs on keeping an import; two
+    imports binding the same name are judged together.
     """
     reads = _NameReads.of(module, removed)
     words = set(re.findall(r"[A-Za-z_]\w*", " ".join(reads.strings)))
