@@ -21,6 +21,7 @@ from hffix.python.walk import iter_nodes
 
 ImportStatement = cst.Import | cst.ImportFrom
 _ImportT = TypeVar("_ImportT", cst.Import, cst.ImportFrom)
+_LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
 
 
 @dataclass
@@ -125,11 +126,55 @@ def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStat
     return statement.with_changes(names=kept)
 
 
-class TrimsFreedImports(cst.CSTTransformer):
-    """Base of the transformers that remove statements: the imports they leave lose the
-    aliases :attr:`freed` lists (whole freed statements are the subclass's to drop)."""
+class RemovesStatements(cst.CSTTransformer):
+    """Base of the transformers that remove small statements.
 
-    freed: FreedImports
+    A subclass says which statements of a line go (:meth:`doomed`, asked with the original
+    line) and sets :attr:`freed` to the imports the removal leaves unused. Lines emptied
+    this way are dropped with the comments above them kept (:class:`~.edits.LineDropper`),
+    a block left empty gets ``pass``, and the imports that stay lose their freed aliases.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.freed = FreedImports()
+        self._dropper = edits.LineDropper()
+
+    def doomed(self, line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[bool]:
+        """For each small statement of ``line`` (an original node), whether it goes."""
+        raise NotImplementedError
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        return self._strip(original_node, updated_node)
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        return self._strip(original_node, updated_node)
+
+    def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
+        doomed = self.doomed(original)
+        if not any(doomed):
+            return updated
+        result = edits.without_small_statements(updated, lambda i: doomed[i])
+        if result is None:
+            self._dropper.mark(updated)
+            return updated
+        assert isinstance(result, type(updated))
+        return result
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        block = self._dropper.block(updated_node)
+        if not block.body:
+            return block.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return block
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return self._dropper.module(updated_node)
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         return self._trimmed(original_node, updated_node)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import libcst as cst
 
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
 from hffix.python.importmap import ImportMap
-from hffix.python.imports import FreedImports, TrimsFreedImports, freed_imports
+from hffix.python.imports import RemovesStatements, freed_imports
 from hffix.python.names import NameUses, assigned_names, find_all
 from hffix.python.positions import Positions
 from hffix.python.servers import (
@@ -27,7 +26,6 @@ from hffix.python.servers import (
 from hffix.rules.base import Example, Rule, RuleContext
 
 NEEDLES = ("uvicorn", "hypercorn")
-_LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
 
 
 class ServerStartCall(Rule):
@@ -134,7 +132,7 @@ class _Issue:
     status: Status
 
 
-class _StripServerStarts(TrimsFreedImports):
+class _StripServerStarts(RemovesStatements):
     """Removes the server starts of one module (visit that module with it)."""
 
     def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
@@ -144,9 +142,7 @@ class _StripServerStarts(TrimsFreedImports):
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
-        self.freed = FreedImports()
         self._doomed: set[int] = set()  # ids of original small statements to remove
-        self._dropper = edits.LineDropper()
 
     def _describe(self, call: cst.Call) -> str:
         head = self._tree.code_for_node(call.func)
@@ -221,34 +217,8 @@ class _StripServerStarts(TrimsFreedImports):
                     changed = True
         return doomed
 
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
-        return self._strip(original_node, updated_node)
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.SimpleStatementSuite:
-        return self._strip(original_node, updated_node)
-
-    def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
-        doomed = [id(s) in self._doomed for s in original.body]
-        if not any(doomed):
-            return updated
-        result = edits.without_small_statements(updated, lambda i: doomed[i])
-        if result is None:
-            self._dropper.mark(updated)
-            return updated
-        assert isinstance(result, type(updated))
-        return result
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        return self._dropper.block(updated_node)
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return self._dropper.module(updated_node)
+    def doomed(self, line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[bool]:
+        return [id(s) in self._doomed for s in line.body]
 
 
 def _statement_lines(

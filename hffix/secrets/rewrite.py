@@ -16,7 +16,7 @@ import libcst as cst
 from hffix.python import edits
 from hffix.python.imports import (
     FreedImports,
-    TrimsFreedImports,
+    RemovesStatements,
     ensure_module_import,
     freed_imports,
 )
@@ -24,7 +24,6 @@ from hffix.python.names import find_all
 from hffix.python.positions import Positions
 from hffix.secrets.pysource import Fix, NodeKey, node_key
 
-_LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
 _ExprT = TypeVar("_ExprT", bound=cst.BaseExpression)
 _NEEDS_OS = frozenset({Fix.REPLACE, Fix.REPLACE_IN_CONCAT, Fix.EMBED})
 
@@ -97,7 +96,7 @@ def _default_index(call: cst.Call) -> int | None:
     return None
 
 
-class Rewriter(TrimsFreedImports):
+class Rewriter(RemovesStatements):
     """Applies the planned fixes to the module ``positions`` belongs to (visit that one)."""
 
     def __init__(
@@ -115,7 +114,6 @@ class Rewriter(TrimsFreedImports):
         self.targets = targets
         self.applied: set[NodeKey] = set()  # keys of the nodes a fix was applied to
         self.needs_os = False  # a fix reads os.environ
-        self._dropper = edits.LineDropper()
         # Lines the planned nodes span: statements elsewhere are passed over whole (unless
         # imports are freed too: those sit anywhere, so then every statement is visited).
         self._lines: list[int] | None = None
@@ -253,45 +251,16 @@ class Rewriter(TrimsFreedImports):
         return _with_parens(updated_node.left, updated_node)
 
     # ------------------------------------------------------------ statements
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
-        return self._strip(original_node, updated_node)
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.SimpleStatementSuite:
-        return self._strip(original_node, updated_node)
-
-    def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
-        keys = [self._key(stmt) for stmt in original.body]
+    def doomed(self, line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[bool]:
+        keys = [self._key(stmt) for stmt in line.body]
         removed = [
             (a := self.targets.get(k)) is not None and a.fix is Fix.REMOVE_STATEMENT for k in keys
         ]
         self.applied.update(key for key, gone in zip(keys, removed, strict=True) if gone)
-        doomed = [
+        return [
             gone or id(stmt) in self._freed_ids
-            for stmt, gone in zip(original.body, removed, strict=True)
+            for stmt, gone in zip(line.body, removed, strict=True)
         ]
-        if not any(doomed):
-            return updated
-        result = edits.without_small_statements(updated, lambda i: doomed[i])
-        if result is None:
-            self._dropper.mark(updated)
-            return updated
-        assert isinstance(result, type(updated))
-        return result
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.BaseSuite:
-        block = self._dropper.block(updated_node)
-        if not block.body:
-            return block.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-        return block
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return self._dropper.module(updated_node)
 
 
 def rewrite(
