@@ -77,11 +77,8 @@ def _freed(text: str, remove: str) -> tuple[list[str], dict[str, set[str]]]:
     """Freed import statements (as code) and trimmed aliases when the statements whose code
     starts with ``remove`` go."""
     module = cst.parse_module(text)
-    removed = [
-        s
-        for s in find_all(module, cst.BaseSmallStatement)
-        if module.code_for_node(s).startswith(remove)
-    ]
+    statements = find_all(module, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+    removed = [s for s in statements if module.code_for_node(s).startswith(remove)]
     assert removed, remove
     freed = freed_imports(module, removed)
     statements = [module.code_for_node(s) for s in freed.statements]
@@ -223,3 +220,16 @@ def test_positions_fall_back_to_libcst_when_its_internals_move(
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     positions = Positions(module)
     assert all(positions.range(node) == where for node, where in expected.items())
+
+
+def test_a_removed_read_uses_only_the_imports_above_it() -> None:
+    block = "if __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(app)\n"
+    # below the block: the block never used it, so it stays as it was (unused)
+    assert _freed(block + "import uvicorn\n", "if __name__") == ([], {})
+    # above the block: the block's read may have used it; nothing else does
+    assert _freed("import uvicorn\n" + block, "if __name__") == (["import uvicorn"], {})
+
+
+def test_an_alias_nothing_read_stays_when_its_neighbour_is_freed() -> None:
+    text = "from uvicorn import Config, run\nrun(app)\n"
+    assert _freed(text, "run(app)") == ([], {"from uvicorn import Config, run": {"run"}})

@@ -37,32 +37,50 @@ def _bound_name(alias: cst.ImportAlias) -> str:
     return alias.evaluated_alias or alias.evaluated_name
 
 
+def _bound_head(alias: cst.ImportAlias) -> str:
+    """The name code reads to use the import (``a`` for ``import a.b``)."""
+    return _bound_name(alias).split(".")[0]
+
+
 @dataclass
 class _NameReads:
-    """Every identifier of a module that may read a name, split by whether it sits inside
-    the removed nodes; and, outside them, the strings of annotations and of ``__all__``
-    (a string annotation or an ``__all__`` entry is a use too)."""
+    """The reads of a module's names, seen from its imports outside the removed nodes.
 
-    inside: set[str] = field(default_factory=set)
-    outside: set[str] = field(default_factory=set)
-    imports: list[ImportStatement] = field(default_factory=list)
+    A read inside the removed nodes counts for the imports of that name above it (the ones
+    that may have bound it when it ran, as libcst's scope analysis has it); a read anywhere
+    else counts for every import of the name. Outside the removed nodes, the strings of
+    annotations and of ``__all__`` count as reads too.
+    """
+
+    outside: set[str] = field(default_factory=set)  # names read outside the removed nodes
+    imports: list[ImportStatement] = field(default_factory=list)  # outside the removed nodes
+    # (id of an import, name it binds) for each binding a read inside the removed nodes used
+    read_inside: set[tuple[int, str]] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, module: cst.Module, removed: Sequence[cst.CSTNode]) -> _NameReads:
         reads = cls()
         gone = {id(n) for node in removed for n in iter_nodes(node)}
+        above: dict[str, list[tuple[int, str]]] = {}  # name -> the imports met so far
         labels: set[int] = set()  # names that only label: `x.attr`'s attr, `f(key=1)`'s key
         imports = (cst.Import, cst.ImportFrom)
         for node in iter_nodes(module, prune=lambda n: type(n) in imports):
             kind = type(node)  # libcst's leaf classes are final: no isinstance (an ABC check)
             if kind in imports:  # the names it binds are not reads
-                if id(node) not in gone:
-                    reads.imports.append(cast(ImportStatement, node))
+                statement = cast(ImportStatement, node)
+                if id(node) not in gone and not isinstance(statement.names, cst.ImportStar):
+                    reads.imports.append(statement)
+                    for alias in statement.names:
+                        name = _bound_head(alias)
+                        above.setdefault(name, []).append((id(node), name))
             elif kind is cst.Name:
                 if id(node) not in labels:
                     value = cast(cst.Name, node).value
-                    (reads.inside if id(node) in gone else reads.outside).add(value)
+                    if id(node) in gone:
+                        reads.read_inside.update(above.get(value, ()))
+                    else:
+                        reads.outside.add(value)
             elif kind is cst.Attribute:
                 labels.add(id(cast(cst.Attribute, node).attr))
             elif kind is cst.Arg and cast(cst.Arg, node).keyword is not None:
@@ -94,19 +112,19 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
     are used only by ``__all__`` or a string annotation, are left alone).
 
     Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
-    local of the same name) keeps its import, so the answer errs on keeping an import; two
-    imports binding the same name are judged together.
+    local of the same name) keeps its import, so the answer errs on keeping an import.
     """
     reads = _NameReads.of(module, removed)
     words = set(re.findall(r"[A-Za-z_]\w*", " ".join(reads.strings)))
     freed = FreedImports()
     for statement in reads.imports:
-        if isinstance(statement.names, cst.ImportStar):
-            continue
+        assert not isinstance(statement.names, cst.ImportStar)
         dropped: set[str] = set()
         for alias in statement.names:
-            name = _bound_name(alias).split(".")[0]
-            if name in reads.inside and name not in reads.outside and name not in words:
+            name = _bound_head(alias)
+            if (id(statement), name) not in reads.read_inside:
+                continue  # nothing removed read it: already unused, or read elsewhere only
+            if name not in reads.outside and name not in words:
                 dropped.add(_bound_name(alias))
         if len(dropped) == len(statement.names):
             freed.statements.append(statement)

@@ -1,0 +1,12 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+def root() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+
+import uvicorn  # scripts/ import the server from here
