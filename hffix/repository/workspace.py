@@ -8,6 +8,7 @@ patch renderer and the writer consume.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import stat
 from dataclasses import dataclass, field
@@ -120,8 +121,9 @@ class Workspace:
                 raise Unreadable(
                     path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped"
                 )
-            try:
-                self._raw[path] = (self.root / path).read_bytes()
+            try:  # os.path, not pathlib: this runs for every file of every repository
+                with open(os.path.join(self.root, path), "rb") as handle:
+                    self._raw[path] = handle.read()
             except OSError as exc:
                 raise Unreadable(path, f"cannot read: {exc.strerror}") from None
         return self._raw[path]
