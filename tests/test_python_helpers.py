@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import libcst as cst
@@ -47,13 +48,18 @@ def test_positions_equal_libcst_position_provider(text: str) -> None:
     assert positions.computed
 
 
-def test_positions_equal_libcst_on_the_repository_sources() -> None:
-    compared = 0
+def _parsed_sources() -> Iterator[tuple[Path, cst.Module]]:
+    """The corpus and hffix modules libcst can parse (the corpus breaks some on purpose)."""
     for path in _python_files():
         try:
-            module = cst.parse_module(path.read_bytes())
+            yield path, cst.parse_module(path.read_bytes())
         except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError):
-            continue  # the corpus's deliberately broken files
+            continue
+
+
+def test_positions_equal_libcst_on_the_repository_sources() -> None:
+    compared = 0
+    for path, module in _parsed_sources():
         expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         positions = Positions(module)
         wrong = [n for n, where in expected.items() if positions.range(n) != where]
@@ -189,11 +195,7 @@ class _Order(cst.CSTVisitor):
 
 def test_the_fast_walk_meets_the_nodes_in_libcsts_order() -> None:
     walked = 0
-    for path in _python_files():
-        try:
-            module = cst.parse_module(path.read_bytes())
-        except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError):
-            continue
+    for path, module in _parsed_sources():
         visitor = _Order()
         module.visit(visitor)
         mine = [n for n in iter_nodes(module) if isinstance(n, _SEARCHED)]
