@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
+from hffix.project.layout import is_test_path
 from hffix.repository.workspace import Unreadable, Workspace, is_python_path
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -26,7 +27,6 @@ _IMPORT_LINE = re.compile(
     re.MULTILINE,
 )
 _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
-_TEST_PARTS = frozenset({"tests", "test", "testing"})
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,6 @@ class ImportUse:
     level: int = 0  # dots of a relative import; ``module`` is then relative
     optional: bool = False  # inside ``try:`` with an ImportError handler
     type_checking: bool = False  # under ``if TYPE_CHECKING:``
-
-
-def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in _TEST_PARTS for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 def first_party_names(workspace: Workspace, roots: Iterable[str] = ("",)) -> set[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from hffix.findings import FixSafety, Status
+from hffix.project.pysummary import FASTAPI_CLASSES
 from hffix.python import edits
 from hffix.python.importmap import ImportMap
 from hffix.python.imports import freed_imports, without_aliases
@@ -25,7 +26,6 @@ from hffix.python.servers import (
 )
 from hffix.rules.base import Example, Rule, RuleContext
 
-FASTAPI_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
 )
