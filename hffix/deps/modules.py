@@ -21,7 +21,6 @@ from typing import cast
 from hffix.project.layout import is_test_path
 from hffix.repository.workspace import Unreadable, Workspace, is_python_path
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IMPORT_LINE = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<names>[\w., \t]+))",
     re.MULTILINE,
@@ -61,7 +60,7 @@ def first_party_names(workspace: Workspace, roots: Iterable[str] = ("",)) -> set
             stem = first[:-3] if first.endswith(".py") else first
             if stem.endswith(".pyi"):
                 stem = stem[:-4]
-            if _IDENTIFIER.match(stem):
+            if _is_ascii_identifier(stem):
                 names.add(stem)
     if not workspace.exists("src/__init__.py"):
         names.discard("src")  # a src/ layout folder, not a package
@@ -193,6 +192,11 @@ def _scan_lines(source: str) -> Iterator[ImportUse]:
                 yield ImportUse(name, line)
 
 
+def _is_ascii_identifier(part: str) -> bool:
+    """``[A-Za-z_][A-Za-z0-9_]*``: a folder or file stem hffix treats as a module name."""
+    return part.isascii() and part.isidentifier()
+
+
 def _module_name(path: str, root: str) -> str | None:
     prefix = f"{root}/" if root else ""
     if not path.startswith(prefix) or not path.endswith(".py"):
@@ -200,7 +204,7 @@ def _module_name(path: str, root: str) -> str | None:
     parts = path[len(prefix) : -3].split("/")
     if parts[-1] == "__init__":
         parts = parts[:-1]
-    if not parts or not all(_IDENTIFIER.match(p) for p in parts):
+    if not parts or not all(_is_ascii_identifier(p) for p in parts):
         return None
     return ".".join(parts)
 
@@ -227,13 +231,15 @@ def runtime_files(
 
     ``parse`` gives a path's ``ast`` when the caller has it already."""
     root_list = sorted({r.strip("/") for r in roots}, key=len, reverse=True)
-    index: dict[str, str] = {}
+    index: dict[str, str] = {}  # dotted module name -> path, from every root
+    located: dict[str, str] = {}  # path -> the longest root it is importable from
     for path in workspace.paths():
         if is_python_path(path) and path.endswith(".py"):
             for root in root_list:
                 name = _module_name(path, root)
                 if name is not None:
                     index.setdefault(name, path)
+                    located.setdefault(path, root)
     start = [p for p in entries if workspace.exists(p)]
     if not start:
         return [p for p in workspace.paths() if p.endswith(".py") and not is_test_path(p)]
@@ -249,7 +255,7 @@ def runtime_files(
             source = workspace.text(path)
         except (Unreadable, KeyError):
             continue
-        root = next((r for r in root_list if _module_name(path, r) is not None), "")
+        root = located.get(path, "")
         for use in imports_of(source, parse(path) if parse else None):
             module = resolve_relative(path, root, use) if use.level else use.module
             if not module:
@@ -263,8 +269,7 @@ def runtime_files(
                     todo.append(target)
                 if target is not None and ("." in candidate or target.endswith("__init__.py")):
                     top = candidate.split(".")[0]
-                    owner = next((r for r in root_list if _module_name(target, r)), "")
-                    packages.add(posixpath.join(owner, top))
+                    packages.add(posixpath.join(located[target], top))
     for folder in packages:
         for path in workspace.paths():
             if path.startswith(f"{folder}/") and path.endswith(".py") and not is_test_path(path):
