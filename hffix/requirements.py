@@ -10,6 +10,7 @@ file declares is appended.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class RequirementLine:
     kind: LineKind
     line: int  # 1-based number of its first physical line
     name: str | None = None  # canonical distribution name for REQUIREMENT/EDITABLE lines
-    requirement: Requirement | None = None  # parsed form of a PEP 508 line
+    requirement: Requirement | None = None  # parsed form of a PEP 508 line (shared: read only)
     target: str | None = None  # the file of an INCLUDE / CONSTRAINT line
 
     @property
@@ -125,15 +126,26 @@ def _classify(text: str, number: int) -> RequirementLine:
             return RequirementLine(text, LineKind.EDITABLE, number, name=name)
         return RequirementLine(text, LineKind.OPTION, number)
     spec = _TRAILING_OPTION.sub("", logical).strip()
-    try:
-        requirement = Requirement(spec)
-    except InvalidRequirement:
+    parsed = _pep508(spec)
+    if parsed is None:
         name = _name_of_target(spec)
         kind = LineKind.REQUIREMENT if name else LineKind.OTHER
         return RequirementLine(text, kind, number, name=name)
-    return RequirementLine(
-        text, LineKind.REQUIREMENT, number, canonical_name(requirement.name), requirement
-    )
+    return RequirementLine(text, LineKind.REQUIREMENT, number, *parsed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pep508(spec: str) -> tuple[str, Requirement] | None:
+    """Canonical name and parsed form of a PEP 508 requirement, or ``None``.
+
+    Cached: the same lines recur in every file of a repository and across a fleet, and
+    packaging's parser is the dearest part of reading them. The :class:`Requirement` is
+    shared between the lines that hold it, so it is read, never changed."""
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement:
+        return None
+    return canonical_name(requirement.name), requirement
 
 
 def parse_requirements(text: str) -> list[RequirementLine]:
