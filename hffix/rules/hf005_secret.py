@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from hffix import envfile
 from hffix.findings import FixSafety, Status
@@ -13,26 +14,11 @@ from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets import classify, names
 from hffix.secrets.classify import Verdict, recognise
 from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
+from hffix.secrets.prefilter import may_hold_secret, may_hold_shaped
 from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
 from hffix.secrets.reads import variables_read
 from hffix.secrets.rewrite import Action, rewrite
 from hffix.secrets.scope import tests_matcher
-
-# A cheap text filter: a module with none of these words (in any case) and no run of 20
-# token characters cannot hold a secret HF005 finds. Substring tests on the lowered text:
-# one case-insensitive alternation costs more than parsing the module.
-_WORDS = (
-    "secret", "pass", "pwd", "key", "token", "auth", "cred", "salt", "dsn", "jwt", "://",
-    "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat", "akia", "aiza",
-    "xox", "eyj", "begin",
-)  # fmt: skip
-_LONG_RUN = re.compile(r"[A-Za-z0-9+/_\-]{20}")
-
-
-def _interesting(text: str) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in _WORDS) or _LONG_RUN.search(text) is not None
-
 
 CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".yaml", ".yml", ".json", ".properties")
 LOCK_FILES = frozenset(
@@ -153,17 +139,25 @@ class HardcodedSecret(Rule):
         is_test = tests_matcher(ctx.config)
         modules: dict[str, ModuleScan] = {}
         allowed = _Suppressions(ctx)
+        order: list[str] = []  # the modules in the order they are read
+        filtered_out: list[str] = []
         for path, text in ctx.python_files():
-            if is_test(path) or not _interesting(text):
+            if is_test(path):
                 continue
-            module = ctx.parse(path)
-            if module is None:
+            order.append(path)
+            if not may_hold_secret(text):
+                filtered_out.append(path)
                 continue
-            modules[path] = scan_module(path, module)
+            _scan(ctx, path, modules)
         scans = list(modules.values())
         sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
         known = distinctive_secrets(sites)
         if known:
+            # A module the text filter passed over can still repeat a secret found elsewhere.
+            for path in filtered_out:
+                if _has_string_in(ctx, path, known):
+                    _scan(ctx, path, modules)
+            scans = [modules[path] for path in order if path in modules]
             literals = [
                 x for scan in scans for x in scan.literals(known) if allowed(x.path, x.lines)
             ]
@@ -249,7 +243,7 @@ class HardcodedSecret(Rule):
             if not ctx.allows(path):
                 continue
             text = ctx.text(path)
-            if text is None or not _interesting(text):
+            if text is None or not may_hold_shaped(text):
                 continue
             for number, line in enumerate(text.splitlines(), start=1):
                 found = recognise(line)
@@ -368,6 +362,23 @@ class HardcodedSecret(Rule):
 
 
 _READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
+
+
+def _scan(ctx: RuleContext, path: str, modules: dict[str, ModuleScan]) -> None:
+    module = ctx.parse(path)
+    if module is not None:
+        modules[path] = scan_module(path, module)
+
+
+def _has_string_in(ctx: RuleContext, path: str, values: Collection[str]) -> bool:
+    """Whether a string literal of ``path`` has one of ``values`` (escapes evaluated)."""
+    syntax = ctx.syntax(path)
+    if syntax is None or syntax.tree is None:
+        return False
+    return any(
+        type(node) is ast.Constant and isinstance(node.value, str) and node.value in values
+        for node in ast.walk(syntax.tree)
+    )
 
 
 class _Suppressions:

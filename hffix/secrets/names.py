@@ -60,6 +60,8 @@ STRONG_PAIRS = frozenset(
 WEAK_WORDS = frozenset(
     {"key", "keys", "token", "tokens", "auth", "credential", "credentials", "creds", "salt", "pass"}
 )
+# Every STRONG or WEAK name holds one of these, lower-cased: what a text filter looks for.
+SIGNAL_STEMS = ("secret", "pass", "key", "token", "auth", "cred", "salt", "pw")
 # Words naming a property of a secret (its lifetime, where it is sent, how it is checked) or
 # something public: such names never hold the secret itself.
 EXCLUDED_WORDS = frozenset(

@@ -163,6 +163,9 @@ POSITIONAL = {
     ("supabase.create_client", 1): "SUPABASE_KEY",
     ("smtplib.SMTP.login", 1): "SMTP_PASSWORD",
 }
+# Methods of this class match by their name alone, on any object: a mail client's type is
+# rarely known where ``server.login(user, "…")`` is called.
+BY_METHOD_NAME = "smtplib.SMTP."
 # Top-level modules whose clients take credentials, and the variable prefix they suggest.
 CLIENT_PREFIXES = {
     "openai": "OPENAI",
@@ -630,7 +633,7 @@ class _Collector:
         index = next(i for i, a in enumerate(call.args) if a is arg)
         position = POSITIONAL.get((callee, index))
         if position is None and isinstance(call.func, cst.Attribute):
-            position = POSITIONAL.get((f"smtplib.SMTP.{call.func.attr.value}", index))
+            position = POSITIONAL.get((f"{BY_METHOD_NAME}{call.func.attr.value}", index))
             if position is not None and call.func.attr.value != "login":
                 position = None
         where = f"argument {index + 1} of `{short}()`"

@@ -1,0 +1,4 @@
+from itsdangerous import URLSafeSerializer
+import os
+
+serializer = URLSafeSerializer(os.environ.get("SECRET_KEY"))

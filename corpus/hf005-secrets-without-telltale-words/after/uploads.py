@@ -1,0 +1,3 @@
+import os
+
+UPLOAD_SIGNATURE = os.environ.get("UPLOAD_SIGNATURE")

@@ -1,0 +1,3 @@
+from itsdangerous import URLSafeSerializer
+
+serializer = URLSafeSerializer("hunter2hunter2")

@@ -1,0 +1,1 @@
+UPLOAD_SIGNATURE = "3Ab.9kZ.2Qp.7Lm.4Xy.8Rw"

@@ -1,0 +1,153 @@
+"""HF005's text filters never hide a finding: each condition is held to the classifier part
+it stands for, over generated values, names and call sites."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+import libcst as cst
+import pytest
+from hypothesis import given, settings
+
+from hffix.secrets import formats, names
+from hffix.secrets.classify import recognise
+from hffix.secrets.entropy import is_high_entropy
+from hffix.secrets.names import SIGNAL_STEMS, NameSignal, signal
+from hffix.secrets.prefilter import may_hold_secret, may_hold_shaped
+from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, scan_module
+
+KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~"
+
+
+def _provider_token(provider: formats.Provider) -> st.SearchStrategy[str]:
+    """Tokens matching the provider's shape (its pattern without the word-boundary guards)."""
+    pattern = provider.pattern.pattern
+    pattern = pattern.removeprefix(formats._BEFORE).removesuffix(formats._AFTER)
+    return st.from_regex(pattern, fullmatch=True)
+
+
+@pytest.mark.parametrize("provider", formats.PROVIDERS, ids=lambda p: p.pattern.pattern[20:40])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_provider_tokens_pass_both_filters(provider: formats.Provider, data: st.DataObject) -> None:
+    token = data.draw(_provider_token(provider))
+    if recognise(token) is None:
+        return  # a placeholder-looking body (``xxxx…``): no finding to hide
+    assert may_hold_shaped(f"api = '{token}'\n")
+    assert may_hold_secret(f"api = '{token}'\n")
+
+
+def test_the_shortest_slack_tokens_pass() -> None:
+    """The two shapes shorter than a run of 20 key characters."""
+    for token in ("xoxb-1a2b3c4d5e", "xapp-1-A1B2C3D4E5"):
+        assert recognise(token) is not None
+        assert may_hold_shaped(f'X = "{token}"')
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scheme=st.sampled_from(["postgresql", "mysql+pymysql", "redis", "mongodb+srv", "amqp"]),
+    user=st.text("abcdefgh", max_size=6),
+    password=st.text("abcdefghXYZ0123!$%^&*()", min_size=1, max_size=12),
+    host=st.text("abcdef.-", min_size=1, max_size=10),
+)
+def test_credentials_urls_pass(scheme: str, user: str, password: str, host: str) -> None:
+    url = f"{scheme}://{user}:{password}@{host}/db"
+    if recognise(url) is not None:
+        assert may_hold_shaped(url)
+
+
+def test_private_keys_and_bearer_tokens_pass() -> None:
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEA\\n"
+    bearer = "Bearer 9fK2mQ7xL4pR8tZ1wV6nB3cY5hJ0"
+    for value in (key, bearer):
+        assert recognise(value) is not None
+        assert may_hold_shaped(f'HEADERS = "{value}"')
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.text(KEY_CHARS, min_size=20, max_size=80))
+def test_random_looking_values_pass(value: str) -> None:
+    if is_high_entropy(value):
+        assert may_hold_shaped(f'x = "{value}"')
+        assert may_hold_secret(f'x = "{value}"')
+
+
+_WORDS = sorted(
+    names.STRONG_WORDS
+    | names.WEAK_WORDS
+    | {w for pair in names.STRONG_PAIRS for w in pair}
+    | {"pw", "pwd", "db", "openai", "better", "client", "value", "str", "2", "my", "app"}
+)
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4))
+    style = draw(st.sampled_from(["snake", "upper", "camel", "kebab", "joined"]))
+    if style == "snake":
+        return "_".join(parts)
+    if style == "upper":
+        return "_".join(parts).upper()
+    if style == "camel":
+        return parts[0] + "".join(p.capitalize() for p in parts[1:])
+    if style == "kebab":
+        return "-".join(parts)
+    return "".join(parts)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=_names())
+def test_every_name_that_signals_a_secret_holds_a_stem(name: str) -> None:
+    if signal(name) in (NameSignal.STRONG, NameSignal.WEAK):
+        assert any(stem in name.lower() for stem in SIGNAL_STEMS)
+        assert may_hold_secret(f'{name} = "hunter22"\n')
+
+
+def _call(callee: str, index: int) -> str:
+    root = callee.split(".")[0]
+    args = ", ".join(['"hunter2hunter2"' if i == index else "payload" for i in range(index + 1)])
+    return f"import {root}\n\nx = {callee}({args})\n"
+
+
+@pytest.mark.parametrize(("callee", "index"), sorted(POSITIONAL))
+def test_secret_positions_pass(callee: str, index: int) -> None:
+    source = _call(callee, index)
+    found = scan_module("m.py", cst.parse_module(source)).sites()
+    assert found, "the position takes a secret"
+    assert may_hold_secret(source)
+
+
+def test_a_login_on_any_object_passes() -> None:
+    assert any(c.startswith(BY_METHOD_NAME) for c, _ in POSITIONAL)
+    source = 'server.login("me@example.com", "c0rrectH0rse")\n'
+    assert scan_module("m.py", cst.parse_module(source)).sites()
+    assert may_hold_secret(source)
+
+
+_PLACES = [
+    "{name} = {value}\n",
+    "client = Client({name}={value})\n",
+    "CONFIG = {{'{name}': {value}}}\n",
+    "def f({name}={value}):\n    return 1\n",
+    "if {name} == {value}:\n    pass\n",
+    "class Settings:\n    {name}: str = {value}\n",
+]
+_VALUES = ["hunter22", "Tr0ub4dor3x", "abc", "postgres", "s3cr3t-v4lue", "x" * 30]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    name=_names() | st.sampled_from(["value", "data", "cfg", "label", "item"]),
+    value=st.sampled_from(_VALUES) | st.text(KEY_CHARS, min_size=1, max_size=30),
+    place=st.sampled_from(_PLACES),
+)
+def test_no_module_with_a_finding_is_filtered_out(name: str, value: str, place: str) -> None:
+    if not name.isidentifier():
+        name = "_".join(names.words(name)) or "x"
+    source = place.format(name=name, value=repr(value))
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return
+    if scan_module("m.py", module).sites():
+        assert may_hold_secret(source)
