@@ -1,7 +1,10 @@
-"""HF005's text filters never hide a finding: each condition is held to the classifier part
-it stands for, over generated values, names and call sites."""
+"""HF005's filters never hide a finding: each condition of the text filter is held to the
+classifier part it stands for, and both filters to the scan itself, over generated values,
+names and call sites."""
 
 from __future__ import annotations
+
+import ast
 
 import hypothesis.strategies as st
 import libcst as cst
@@ -9,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 
 from hffix.secrets import formats, names
-from hffix.secrets.classify import recognise
+from hffix.secrets.classify import classify, may_be_named_secret, recognise
 from hffix.secrets.entropy import is_high_entropy
 from hffix.secrets.names import SIGNAL_STEMS, NameSignal, signal
-from hffix.secrets.prefilter import may_hold_secret, may_hold_shaped
+from hffix.secrets.prefilter import may_hold_secret, may_hold_secret_in, may_hold_shaped
 from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, scan_module
 
 KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~"
@@ -77,6 +80,7 @@ _WORDS = sorted(
     | names.WEAK_WORDS
     | {w for pair in names.STRONG_PAIRS for w in pair}
     | {"pw", "pwd", "db", "openai", "better", "client", "value", "str", "2", "my", "app"}
+    | {"word", "phrase", "get", "load", "id", "url", "expire"}
 )
 
 
@@ -115,6 +119,7 @@ def test_secret_positions_pass(callee: str, index: int) -> None:
     found = scan_module("m.py", cst.parse_module(source)).sites()
     assert found, "the position takes a secret"
     assert may_hold_secret(source)
+    assert may_hold_secret_in(ast.parse(source), source)
 
 
 def test_a_login_on_any_object_passes() -> None:
@@ -122,6 +127,7 @@ def test_a_login_on_any_object_passes() -> None:
     source = 'server.login("me@example.com", "c0rrectH0rse")\n'
     assert scan_module("m.py", cst.parse_module(source)).sites()
     assert may_hold_secret(source)
+    assert may_hold_secret_in(ast.parse(source), source)
 
 
 _PLACES = [
@@ -131,6 +137,14 @@ _PLACES = [
     "def f({name}={value}):\n    return 1\n",
     "if {name} == {value}:\n    pass\n",
     "class Settings:\n    {name}: str = {value}\n",
+    "def get_{name}():\n    if ready:\n        return {value}\n    return None\n",
+    "import os\n\nx = os.getenv('{name}') or {value}\n",
+    "class C:\n    def m(self):\n        try:\n            self.{name} = {value}\n"
+    "        except KeyError:\n            pass\n",
+    "f = lambda {name}={value}: {name}\n",
+    "headers = [({name!r}, {value})]\n",
+    "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
+    "    {name}: str = {value}\n",
 ]
 _VALUES = ["hunter22", "Tr0ub4dor3x", "abc", "postgres", "s3cr3t-v4lue", "x" * 30]
 
@@ -150,4 +164,70 @@ def test_no_module_with_a_finding_is_filtered_out(name: str, value: str, place: 
     except cst.ParserSyntaxError:
         return
     if scan_module("m.py", module).sites():
+        assert may_hold_secret(source)
+        assert may_hold_secret_in(ast.parse(source), source)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    value=st.sampled_from(_VALUES) | st.text(KEY_CHARS + " :@'", max_size=30),
+    name=_names() | st.sampled_from(["", "value", "JWT_SECRET", "SMTP_PASSWORD"]),
+    slot=st.booleans(),
+)
+def test_a_named_finding_needs_a_value_the_named_branch_admits(
+    value: str, name: str, slot: bool
+) -> None:
+    """What the ast filter assumes of :func:`classify`: a name (or a secret position, taken
+    as the strongest name) turns a value into a finding only if ``may_be_named_secret``
+    admits it for that name's signal."""
+    if classify(value, name or None, slot=slot) is not None:
+        strength = NameSignal.STRONG if slot else signal(name or None)
+        assert classify(value) is not None or may_be_named_secret(value, strength)
+
+
+MODEL = """\"\"\"Items: the password and the api key live elsewhere.\"\"\"
+from sqlmodel import Field, SQLModel
+
+
+class Item(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(index=True, description="A title, shown in lists")
+
+
+def newest(items: list[Item]) -> Item | None:
+    # sorted by key: the id
+    for item in sorted(items, key=lambda i: i.id or 0):
+        pass
+    return None
+"""
+
+
+def test_the_ast_filter_passes_over_what_only_the_text_mentions() -> None:
+    """``key`` as a keyword argument, ``pass``, a docstring and a comment: the text filter
+    lets the module through, the ast filter sees no string a name could make a secret."""
+    assert may_hold_secret(MODEL)
+    assert not may_hold_secret_in(ast.parse(MODEL), MODEL)
+    with_secret = MODEL + '\nAPI_KEY = "q9Zx7Lm2Wp4Rt8"\n'
+    assert may_hold_secret_in(ast.parse(with_secret), with_secret)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'TOKEN = b"q9Zx7Lm2Wp4Rt8"\n',  # bytes
+        'x = f"postgresql://app:s3cretpw99@{host}/app"\n',  # f-string part
+        'CONFIG = {"db_pass": "q9Zx7Lm2Wp4Rt8"}\n',  # a name held in a string
+        'x = ("3Ab9kZ2Qp7" "Lm4Xy8Rw1T")\n',  # split over adjacent literals
+        "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
+        '    model_config = {"env_prefix": "SEC"}\n'
+        '    ret: str = "q9Zx7Lm2Wp4Rt8"\n',  # SECRET: a name made of two parts
+        "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
+        '    passWord: str = "hunter22"\n',  # read as PASSWORD: upper-cased, a strong name
+        'def get_db_pw():\n    return "hunter22"\n',  # named after the function
+    ],
+)
+def test_both_filters_keep_what_the_scan_finds(source: str) -> None:
+    assert scan_module("m.py", cst.parse_module(source)).sites(), "the scan finds it"
+    assert may_hold_secret_in(ast.parse(source), source)
+    if "Lm4Xy8Rw1T" not in source:  # the text filter's known limit: split literals
         assert may_hold_secret(source)

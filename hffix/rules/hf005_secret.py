@@ -14,7 +14,7 @@ from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets import classify, names
 from hffix.secrets.classify import Verdict, recognise
 from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
-from hffix.secrets.prefilter import may_hold_secret, may_hold_shaped
+from hffix.secrets.prefilter import may_hold_secret, may_hold_secret_in, may_hold_shaped
 from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
 from hffix.secrets.reads import variables_read
 from hffix.secrets.rewrite import Action, rewrite
@@ -145,7 +145,8 @@ class HardcodedSecret(Rule):
             if is_test(path):
                 continue
             order.append(path)
-            if not may_hold_secret(text):
+            syntax = ctx.syntax(path) if may_hold_secret(text) else None
+            if syntax is None or (syntax.tree and not may_hold_secret_in(syntax.tree, text)):
                 filtered_out.append(path)
                 continue
             _scan(ctx, path, modules)
@@ -153,7 +154,7 @@ class HardcodedSecret(Rule):
         sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
         known = distinctive_secrets(sites)
         if known:
-            # A module the text filter passed over can still repeat a secret found elsewhere.
+            # A module the filters passed over can still repeat a secret found elsewhere.
             for path in filtered_out:
                 if _has_string_in(ctx, path, known):
                     _scan(ctx, path, modules)

@@ -146,6 +146,19 @@ def classify(value: str, name: str | None = None, *, slot: bool = False) -> Dete
     return None
 
 
+def may_be_named_secret(value: str, signal: NameSignal) -> bool:
+    """Whether a name with ``signal`` (``STRONG`` for a secret position) could make
+    :func:`classify` call ``value`` a secret: a cheap necessary condition of its named
+    branches, for values it calls nothing without a name."""
+    if signal is NameSignal.STRONG:
+        admitted = len(value) >= 4 and any(c.isalnum() for c in value)
+    elif signal is NameSignal.WEAK:
+        admitted = _secretish(value)
+    else:
+        return False
+    return admitted and not placeholders.is_placeholder(value) and not placeholders.is_benign(value)
+
+
 def _secretish(value: str) -> bool:
     """A value a weak name (``*_TOKEN``, ``*_KEY``) could hold as a credential."""
     if len(value) < 6 or placeholders.is_identifier_like(value):

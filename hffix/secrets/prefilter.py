@@ -1,4 +1,4 @@
-"""A cheap look at a file's text: can HF005 find anything in it at all?
+"""Cheap looks at a file: can HF005 find anything in it at all?
 
 HF005's scan of a Python module needs its libcst tree, about ten times the cost of an ``ast``
 parse, and most modules hold no secret. These filters rule a text out only when it lacks
@@ -12,18 +12,32 @@ the classifier, and ``tests/test_secrets_prefilter.py`` holds it to that part:
 * a name that says "secret" (:func:`hffix.secrets.names.signal` is ``STRONG`` or ``WEAK``)
   contains one of :data:`hffix.secrets.names.SIGNAL_STEMS`, in any case;
 * a position that takes only secrets (``jwt.encode``'s key, ``server.login``'s password,
-  :data:`hffix.secrets.pysource.POSITIONAL`) is reached through one of :data:`SLOT_NEEDLES`.
+  :data:`hffix.secrets.pysource.POSITIONAL`) is reached through one of :data:`SLOT_NEEDLES`;
+* a settings class with an ``env_prefix`` names its fields' variables with two parts
+  (``"SEC"`` + ``ret``), which no stem needs to be in alone.
 
 Substring tests on the lowered text, not one regular expression: a case-insensitive
-alternation of these words costs more than parsing the module.
+alternation of these words costs more than parsing the module. The text is read as written:
+a value split over adjacent literals (``"3Ab9kZ2Qp7" "Lm4Xy8Rw1T"``) or spelt with escapes
+shows no run of 20 key characters, so a random-looking value written that way under a
+neutral name is not seen.
+
+A module whose text passes then meets :func:`may_hold_secret_in`, which reads the shared
+``ast`` instead of the text: string values as evaluated, and names only where names are
+(identifiers and strings, not keywords, comments or docstrings). Words such as ``key`` in
+``primary_key=True`` or ``pass`` as a statement let most modules through the text filter;
+this second look keeps the libcst parse for modules with a string that could be a secret.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import dataclass, field
 
-from hffix.secrets.names import SIGNAL_STEMS
-from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL
+from hffix.secrets.classify import classify, may_be_named_secret
+from hffix.secrets.names import SIGNAL_STEMS, NameSignal, signal
+from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, returned_name
 
 # Twenty characters of the alphabet random keys are written in (entropy's token class).
 _KEY_RUN = re.compile(r"[A-Za-z0-9_\-+/=.~]{20}")
@@ -41,7 +55,8 @@ SLOT_NEEDLES = tuple(
         }
     )
 )
-_PYTHON_NEEDLES = (*SHAPE_NEEDLES, *SIGNAL_STEMS, *SLOT_NEEDLES)
+COMPOSED_NAMES = "env_prefix"
+_PYTHON_NEEDLES = (*SHAPE_NEEDLES, *SIGNAL_STEMS, *SLOT_NEEDLES, COMPOSED_NAMES)
 
 
 def may_hold_shaped(text: str) -> bool:
@@ -54,3 +69,126 @@ def may_hold_secret(text: str) -> bool:
     """False only if HF005's scan can find nothing in the Python source ``text``."""
     lowered = text.lower()
     return any(needle in lowered for needle in _PYTHON_NEEDLES) or bool(_KEY_RUN.search(text))
+
+
+# Where a name sits in the ast: the field holding it, by node type.
+_NAME_FIELDS: dict[type[ast.AST], str] = {
+    ast.Name: "id",
+    ast.Attribute: "attr",
+    ast.arg: "arg",
+    ast.keyword: "arg",
+    ast.FunctionDef: "name",
+    ast.AsyncFunctionDef: "name",
+    ast.ClassDef: "name",
+    ast.alias: "name",
+    ast.ImportFrom: "module",
+}
+_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+MAX_VALUE = 20_000  # longer strings are data, not secrets (the scan skips them too)
+
+
+@dataclass
+class _Unit:
+    """One statement without the statements nested in it: its strings and its names."""
+
+    values: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+def _units(body: list[ast.AST], function: str | None, out: list[_Unit]) -> None:
+    """Fill ``out`` with the statements of ``body`` and of every block inside them.
+
+    ``function`` is the function a ``return`` in ``body`` returns from: HF005 names a
+    returned string after it (``def get_password(): return "…"``)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # docstrings and other bare strings are never findings
+        unit = _Unit()
+        for name, value in ast.iter_fields(stmt):
+            if name in _BODIES:
+                continue
+            for part in value if isinstance(value, list) else (value,):
+                if isinstance(part, ast.AST):
+                    _collect(part, unit)
+        _own_names(stmt, unit)
+        if isinstance(stmt, ast.Return) and function:
+            unit.names += [function, returned_name(function)]
+        out.append(unit)
+        inner = stmt.name if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        if isinstance(stmt, ast.ClassDef):
+            inner = None
+        elif inner is None:
+            inner = function
+        for name in _BODIES:
+            children = getattr(stmt, name, None)
+            if children:
+                _units(children, inner, out)
+
+
+def _own_names(node: ast.AST, unit: _Unit) -> None:
+    field_name = _NAME_FIELDS.get(type(node))
+    name = getattr(node, field_name) if field_name is not None else None
+    if isinstance(name, str) and name:
+        unit.names.append(name)
+
+
+def _collect(tree: ast.AST, unit: _Unit) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            if isinstance(value, str) and 0 < len(value) <= MAX_VALUE:
+                unit.values.append(value)
+            continue
+        _own_names(node, unit)
+        if isinstance(node, ast.alias) and node.asname:
+            unit.names.append(node.asname)
+
+
+def _holds(names: list[str], needles: tuple[str, ...]) -> bool:
+    return any(needle in name.lower() for name in names for needle in needles)
+
+
+def _strongest(unit: _Unit) -> NameSignal:
+    """The strongest signal of a name in ``unit``, as written or upper-cased (settings read
+    ``field.upper()``; ``passWord`` says nothing, ``PASSWORD`` says "secret")."""
+    best = NameSignal.NEUTRAL
+    for name in (*unit.names, *unit.values):
+        lowered = name.lower()
+        if not any(stem in lowered for stem in SIGNAL_STEMS):
+            continue  # no name without a stem signals anything (names.SIGNAL_STEMS)
+        for spelling in (name, name.upper()):
+            found = signal(spelling)
+            if found is NameSignal.STRONG:
+                return found
+            if found is NameSignal.WEAK:
+                best = found
+    return best
+
+
+def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
+    """False only if HF005's scan can find nothing in the module whose ``ast`` is ``tree``.
+
+    A finding is a string that :func:`~hffix.secrets.classify.classify` calls a secret under
+    no name (its shape, its randomness), or a string that a name makes one. The scan takes
+    that name from the statement holding the string (its target, keyword, dict key,
+    parameter, comparison, environment read) or, for ``return``, from the function; so a
+    statement needs a string that the strongest name it holds could make a secret. A secret
+    position (``jwt.encode``) is known through the module's imports and an ``env_prefix``
+    makes names out of two parts (``text`` is the module's source): with either in the
+    module, every statement counts as holding the strongest name. Bare strings (docstrings)
+    are never findings."""
+    units: list[_Unit] = []
+    _units(list(tree.body), None, units)
+    anywhere = COMPOSED_NAMES in text or any(_holds(u.names, SLOT_NEEDLES) for u in units)
+    for unit in units:
+        strongest = NameSignal.STRONG if anywhere else None  # found when a value needs it
+        for value in unit.values:
+            if may_hold_shaped(value) and classify(value) is not None:
+                return True
+            if strongest is None:
+                strongest = _strongest(unit)
+            if may_be_named_secret(value, strongest):
+                return True
+    return False

@@ -205,6 +205,14 @@ CLIENT_PREFIXES = {
     "jose": "JWT",
 }
 _GETTER_PREFIX = re.compile(r"^(?:get|load|read|fetch|make|build|create)_+", re.IGNORECASE)
+
+
+def returned_name(function: str) -> str:
+    """The name a string returned by ``function`` is judged under: ``get_password`` ->
+    ``password``."""
+    return _GETTER_PREFIX.sub("", function)
+
+
 _ALLOWS_NONE = re.compile(r"\bNone\b|\bOptional\b|\bAny\b")
 
 
@@ -521,7 +529,7 @@ class _Collector:
                 function = self._function_of(parent)
                 if function is None:
                     return Context(partial=partial)
-                name = _GETTER_PREFIX.sub("", function.name.value)
+                name = returned_name(function.name.value)
                 where = f"the return value of `{function.name.value}()`"
                 return Context(name=name, partial=partial, where=where, rank=2)
             else:
