@@ -145,6 +145,9 @@ _PLACES = [
     "headers = [({name!r}, {value})]\n",
     "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
     "    {name}: str = {value}\n",
+    "x = 1\n{name} = (\n    {value}\n)\n",  # the value on its own line
+    "client = Client(\n    {name}=\n        {value},\n)\n",
+    "def connect(\n    user='app',\n    {name}={value},\n):\n    return None\n",
 ]
 _VALUES = ["hunter22", "Tr0ub4dor3x", "abc", "postgres", "s3cr3t-v4lue", "x" * 30]
 
@@ -217,7 +220,6 @@ def test_the_ast_filter_passes_over_what_only_the_text_mentions() -> None:
         'TOKEN = b"q9Zx7Lm2Wp4Rt8"\n',  # bytes
         'x = f"postgresql://app:s3cretpw99@{host}/app"\n',  # f-string part
         'CONFIG = {"db_pass": "q9Zx7Lm2Wp4Rt8"}\n',  # a name held in a string
-        'x = ("3Ab9kZ2Qp7" "Lm4Xy8Rw1T")\n',  # split over adjacent literals
         "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
         '    model_config = {"env_prefix": "SEC"}\n'
         '    ret: str = "q9Zx7Lm2Wp4Rt8"\n',  # SECRET: a name made of two parts
@@ -229,5 +231,14 @@ def test_the_ast_filter_passes_over_what_only_the_text_mentions() -> None:
 def test_both_filters_keep_what_the_scan_finds(source: str) -> None:
     assert scan_module("m.py", cst.parse_module(source)).sites(), "the scan finds it"
     assert may_hold_secret_in(ast.parse(source), source)
-    if "Lm4Xy8Rw1T" not in source:  # the text filter's known limit: split literals
-        assert may_hold_secret(source)
+    assert may_hold_secret(source)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_ast_filter_counts_lines_as_ast_does(newline: str) -> None:
+    """The statements to read are found by line: a file with CRLF or lone CR endings finds
+    the same ones."""
+    source = newline.join(["import os", "", "x = 1", "if ready:", "    API_KEY = 'hunter22x9'", ""])
+    tree = ast.parse(source)
+    assert scan_module("m.py", cst.parse_module(source)).sites()
+    assert may_hold_secret_in(tree, source)

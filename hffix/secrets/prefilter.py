@@ -23,8 +23,9 @@ shows no run of 20 key characters, so a random-looking value written that way un
 neutral name is not seen.
 
 A module whose text passes then meets :func:`may_hold_secret_in`, which reads the shared
-``ast`` instead of the text: string values as evaluated, and names only where names are
-(identifiers and strings, not keywords, comments or docstrings). Words such as ``key`` in
+``ast`` of the statements on the lines the text filter matched: string values as
+evaluated, and names only where names are (identifiers and strings, not keywords, comments
+or docstrings), each statement on its own. Words such as ``key`` in
 ``primary_key=True`` or ``pass`` as a statement let most modules through the text filter;
 this second look keeps the libcst parse for modules with a string that could be a secret.
 """
@@ -32,6 +33,7 @@ this second look keeps the libcst parse for modules with a string that could be 
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -95,34 +97,120 @@ class _Unit:
     names: list[str] = field(default_factory=list)
 
 
-def _units(body: list[ast.AST], function: str | None, out: list[_Unit]) -> None:
-    """Fill ``out`` with the statements of ``body`` and of every block inside them.
+@dataclass
+class _Units:
+    """Collects the statements of a module worth a look: those whose own lines (a compound
+    statement's decorators and header) hold a string (a quote) and a line of ``hot``, and
+    the ``return`` statements holding a string in functions named with a stem. The line
+    lists are sorted; ``None`` takes every statement."""
 
-    ``function`` is the function a ``return`` in ``body`` returns from: HF005 names a
-    returned string after it (``def get_password(): return "…"``)."""
-    for stmt in body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue  # docstrings and other bare strings are never findings
-        unit = _Unit()
-        for name, value in ast.iter_fields(stmt):
-            if name in _BODIES:
-                continue
+    hot: list[int] | None
+    quoted: list[int] | None
+    found: list[_Unit] = field(default_factory=list)
+
+    def add(self, body: list[ast.AST], function: str | None) -> None:
+        """The statements of ``body`` and of every block inside them. ``function`` is the
+        function a ``return`` in ``body`` returns from, if its name holds a stem: HF005 names
+        a returned string after it (``def get_password(): return "…"``)."""
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # docstrings and other bare strings are never findings
+            first = _first_line(stmt)
+            end = getattr(stmt, "end_lineno", None) or first
+            if not _meets(self.quoted, first, end):
+                continue  # no string anywhere in it
+            if function is None and not _meets(self.hot, first, end):
+                continue  # nothing hot anywhere in it (a stem-named function's line is hot)
+            first, last = _own_lines(stmt)
+            if _meets(self.quoted, first, last) and (
+                (function is not None and isinstance(stmt, ast.Return))
+                or _meets(self.hot, first, last)
+            ):
+                self.found.append(_unit_of(stmt, function))
+            inner = function
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = stmt.name if _holds([stmt.name], SIGNAL_STEMS) else None
+            elif isinstance(stmt, ast.ClassDef):
+                inner = None
+            for name in _BODIES:
+                children = getattr(stmt, name, None)
+                if children:
+                    self.add(children, inner)
+
+
+def _meets(lines: list[int] | None, first: int, last: int) -> bool:
+    """Whether a line of ``lines`` (sorted; ``None`` for all) falls in ``first``..``last``."""
+    if lines is None:
+        return True
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= last
+
+
+def _first_line(stmt: ast.AST) -> int:
+    if isinstance(stmt, ast.match_case):
+        return stmt.pattern.lineno
+    first: int = getattr(stmt, "lineno", 1)
+    for decorator in getattr(stmt, "decorator_list", ()):
+        first = min(first, decorator.lineno)
+    return first
+
+
+def _own_lines(stmt: ast.AST) -> tuple[int, int]:
+    """First and last line of ``stmt`` itself: decorators and a block's header, not its body."""
+    first = _first_line(stmt)
+    if not isinstance(getattr(stmt, "body", None), list):
+        return first, getattr(stmt, "end_lineno", None) or first
+    last = first
+    for name, value in ast.iter_fields(stmt):
+        if name not in _BODIES:
             for part in value if isinstance(value, list) else (value,):
                 if isinstance(part, ast.AST):
-                    _collect(part, unit)
-        _own_names(stmt, unit)
-        if isinstance(stmt, ast.Return) and function:
-            unit.names += [function, returned_name(function)]
-        out.append(unit)
-        inner = stmt.name if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-        if isinstance(stmt, ast.ClassDef):
-            inner = None
-        elif inner is None:
-            inner = function
-        for name in _BODIES:
-            children = getattr(stmt, name, None)
-            if children:
-                _units(children, inner, out)
+                    last = max(last, _last_line(part))
+    return first, last
+
+
+def _last_line(node: ast.AST) -> int:
+    """The last line of ``node``, through children for nodes without a position
+    (``arguments``, ``withitem``)."""
+    end: int | None = getattr(node, "end_lineno", None)
+    if end is not None:
+        return end
+    return max((_last_line(child) for child in ast.iter_child_nodes(node)), default=0)
+
+
+def _unit_of(stmt: ast.AST, function: str | None) -> _Unit:
+    unit = _Unit()
+    for name, value in ast.iter_fields(stmt):
+        if name in _BODIES:
+            continue
+        for part in value if isinstance(value, list) else (value,):
+            if isinstance(part, ast.AST):
+                _collect(part, unit)
+    _own_names(stmt, unit)
+    if function is not None and isinstance(stmt, ast.Return):
+        unit.names += [function, returned_name(function)]
+    return unit
+
+
+_NEWLINE = re.compile("\n")
+_QUOTE = re.compile("[\"']")
+
+
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The sorted line numbers (as ``ast`` counts them) of character ``offsets``."""
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+    return sorted({bisect.bisect_right(starts, at) for at in offsets})
+
+
+def _hot_offsets(text: str, lowered: str) -> list[int]:
+    """Where a stem, a shape needle or a run of key characters starts."""
+    offsets = [match.start() for match in _KEY_RUN.finditer(text)]
+    for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
+        at = lowered.find(needle)
+        while at != -1:
+            offsets.append(at)
+            at = lowered.find(needle, at + 1)
+    return offsets
 
 
 def _own_names(node: ast.AST, unit: _Unit) -> None:
@@ -178,10 +266,23 @@ def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
     position (``jwt.encode``) is known through the module's imports and an ``env_prefix``
     makes names out of two parts (``text`` is the module's source): with either in the
     module, every statement counts as holding the strongest name. Bare strings (docstrings)
-    are never findings."""
-    units: list[_Unit] = []
-    _units(list(tree.body), None, units)
-    anywhere = COMPOSED_NAMES in text or any(_holds(u.names, SLOT_NEEDLES) for u in units)
+    are never findings.
+
+    Only statements whose own lines hold a quote and a stem, a shape needle or a run of key
+    characters are read (a string, its name and a recognisable value are written on the
+    lines of the statement that holds them), and the returns holding a quote in functions
+    named with a stem: the text filter's limit (a value split over adjacent literals or
+    spelt with escapes) holds here too."""
+    lowered = text.lower()
+    anywhere = COMPOSED_NAMES in lowered or any(slot in lowered for slot in SLOT_NEEDLES)
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        collector = _Units(None, None)  # lone carriage returns: lines counted otherwise
+    else:
+        quoted = _lines_of(text, [match.start() for match in _QUOTE.finditer(text)])
+        hot = None if anywhere else _lines_of(text, _hot_offsets(text, lowered))
+        collector = _Units(hot, quoted)
+    collector.add(list(tree.body), None)
+    units = collector.found
     for unit in units:
         strongest = NameSignal.STRONG if anywhere else None  # found when a value needs it
         for value in unit.values:
