@@ -183,7 +183,9 @@ def python_needs(
                     below="5",
                 )
             )
-    if modules & _SQL_TOOLKITS:
+    # A database URL is written with its "://" (an escaped one is not seen): the plain test
+    # spares the walk over every string of the many modules that import the toolkit.
+    if modules & _SQL_TOOLKITS and "://" in source:
         for text, line in _string_constants(source, tree):
             needs.extend(url_needs(text, path, line, sqlalchemy_20=sqlalchemy_20))
     return needs
