@@ -44,17 +44,17 @@ for line in open(sys.argv[1]):
 print(count)
 """
 
-MODULE = '''"""Module {index} of service {repo}."""
+MODULE = '''"""Module {index} of service {repo}: {name} records, stored with SQLModel."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/{name}")
+router = APIRouter(prefix="/{name}", tags=["{name}"])
 
 
 class {cls}In(BaseModel):
@@ -62,33 +62,44 @@ class {cls}In(BaseModel):
     size: int = {size}
 
 
-@dataclass
-class {cls}Record:
-    id: int
-    title: str
+class {cls}Record(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(index=True, max_length=200)
+    owner: str = Field(default="", index=True)
 
 
 _DB: dict[int, {cls}Record] = {{}}
 
 
+def current_owner(authorization: str = Header(default="")) -> str:
+    """The caller the Authorization header names (a bearer token), or "anonymous"."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return "anonymous"
+    return token
+
+
 @router.get("/")
-def list_{name}() -> list[dict[str, object]]:
-    return [{{"id": r.id, "title": r.title}} for r in _DB.values()]
+def list_{name}(owner: str = Depends(current_owner)) -> list[dict[str, object]]:
+    mine = sorted((r for r in _DB.values() if r.owner == owner), key=lambda r: r.id or 0)
+    return [{{"id": r.id, "title": r.title}} for r in mine]
 
 
 @router.post("/")
-def create_{name}(item: {cls}In) -> dict[str, object]:
-    record = {cls}Record(id=len(_DB) + 1, title=item.title)
-    _DB[record.id] = record
-    log.info("created %s", record.id)
+def create_{name}(item: {cls}In, owner: str = Depends(current_owner)) -> dict[str, object]:
+    record = {cls}Record(id=len(_DB) + 1, title=item.title, owner=owner)
+    _DB[record.id or 0] = record
+    log.info("created %s for %s", record.id, owner)
     return {{"id": record.id}}
 
 
 @router.get("/{{item_id}}")
 def get_{name}(item_id: int) -> dict[str, object]:
-    if item_id not in _DB:
-        raise HTTPException(status_code=404)
-    return {{"id": item_id, "title": _DB[item_id].title}}
+    try:
+        record = _DB[item_id]
+    except KeyError:
+        raise HTTPException(status_code=404) from None
+    return {{"id": item_id, "title": record.title}}
 '''
 
 COMPLIANT_MAIN = """from fastapi import FastAPI
