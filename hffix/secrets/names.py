@@ -15,6 +15,7 @@ all give ``openai api key``). Its *signal* is:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from enum import Enum
@@ -289,8 +290,11 @@ def is_url_name(name: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def signal(name: str | None) -> NameSignal:
-    """How much ``name`` says that its value is a secret (see the module docstring)."""
+    """How much ``name`` says that its value is a secret (see the module docstring).
+
+    Cached: the same names (``token``, ``api_key``) recur in every module that is read."""
     if not name or any(c.isspace() for c in name.strip()):
         return NameSignal.NEUTRAL  # no name, or a label ("Password Hashing")
     upper = env_name(name)

@@ -196,9 +196,8 @@ _NEWLINE = re.compile("\n")
 _QUOTE = re.compile("[\"']")
 
 
-def _lines_of(text: str, offsets: list[int]) -> list[int]:
-    """The sorted line numbers (as ``ast`` counts them) of character ``offsets``."""
-    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
+    """The sorted line numbers of character ``offsets``, given where each line starts."""
     return sorted({bisect.bisect_right(starts, at) for at in offsets})
 
 
@@ -278,8 +277,9 @@ def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         collector = _Units(None, None)  # lone carriage returns: lines counted otherwise
     else:
-        quoted = _lines_of(text, [match.start() for match in _QUOTE.finditer(text)])
-        hot = None if anywhere else _lines_of(text, _hot_offsets(text, lowered))
+        starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]  # as ast counts
+        quoted = _lines_of(starts, [match.start() for match in _QUOTE.finditer(text)])
+        hot = None if anywhere else _lines_of(starts, _hot_offsets(text, lowered))
         collector = _Units(hot, quoted)
     collector.add(list(tree.body), None)
     units = collector.found
