@@ -314,3 +314,20 @@ def test_messages_never_contain_the_secret(run: Run) -> None:
             assert secret not in finding.message
     assert {KEY, SIGNING} <= result.facts.secret_values
     assert KEY not in repr(result.facts)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ['"q9Zx7Lm2Wp4Rt8"', '"q9Zx7Lm2\\x57p4Rt8"'],  # as it is, and with an escape (\x57 is W)
+    ids=["verbatim", "escaped"],
+)
+def test_a_repeat_in_a_module_the_filters_pass_over(run: Run, written: str) -> None:
+    """The repeated value sits in a module with no word the filters look for."""
+    files = {
+        "settings.py": 'SECRET_KEY = "q9Zx7Lm2Wp4Rt8"\n',
+        "client.py": f"import httpx\n\nclient = httpx.Client(headers={{'X-Sig': {written}}})\n",
+    }
+    result, after = run(files)
+    assert [f.path for f in result.findings] == ["client.py", "settings.py"]
+    assert "q9Zx7Lm2" not in after["client.py"]
+    assert 'os.environ.get("SECRET_KEY")' in after["client.py"]

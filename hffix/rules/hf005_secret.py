@@ -373,6 +373,9 @@ def _scan(ctx: RuleContext, path: str, modules: dict[str, ModuleScan]) -> None:
 
 def _has_string_in(ctx: RuleContext, path: str, values: Collection[str]) -> bool:
     """Whether a string literal of ``path`` has one of ``values`` (escapes evaluated)."""
+    text = ctx.text(path)
+    if text is None or ("\\" not in text and not any(value in text for value in values)):
+        return False  # written without escapes, a repeat shows in the text as it is
     syntax = ctx.syntax(path)
     if syntax is None or syntax.tree is None:
         return False
