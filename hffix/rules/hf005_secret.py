@@ -145,11 +145,10 @@ class HardcodedSecret(Rule):
             if is_test(path):
                 continue
             order.append(path)
-            syntax = ctx.syntax(path) if may_hold_secret(text) else None
-            if syntax is None or (syntax.tree and not may_hold_secret_in(syntax.tree, text)):
+            if _worth_scanning(ctx, path, text):
+                _scan(ctx, path, modules)
+            else:
                 filtered_out.append(path)
-                continue
-            _scan(ctx, path, modules)
         scans = list(modules.values())
         sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
         known = distinctive_secrets(sites)
@@ -363,6 +362,16 @@ class HardcodedSecret(Rule):
 
 
 _READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
+
+
+def _worth_scanning(ctx: RuleContext, path: str, text: str) -> bool:
+    """The filters of :mod:`hffix.secrets.prefilter`: the text, then the shared ``ast``. A
+    module that does not parse goes on to libcst, which says why."""
+    if not may_hold_secret(text):
+        return False
+    syntax = ctx.syntax(path)
+    tree = syntax.tree if syntax is not None else None
+    return tree is None or may_hold_secret_in(tree, text)
 
 
 def _scan(ctx: RuleContext, path: str, modules: dict[str, ModuleScan]) -> None:

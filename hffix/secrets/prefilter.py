@@ -43,6 +43,8 @@ from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, returned_name
 
 # Twenty characters of the alphabet random keys are written in (entropy's token class).
 _KEY_RUN = re.compile(r"[A-Za-z0-9_\-+/=.~]{20}")
+_NEWLINE = re.compile("\n")  # how ast counts lines (lone carriage returns are handled apart)
+_QUOTE = re.compile("[\"']")
 # Recognisable shapes that can be shorter than such a run.
 SHAPE_NEEDLES = ("://", "begin", "xox", "xapp-")
 # Roots of the callees whose arguments are secrets by position, and the methods matched on
@@ -192,26 +194,6 @@ def _unit_of(stmt: ast.AST, function: str | None) -> _Unit:
     return unit
 
 
-_NEWLINE = re.compile("\n")
-_QUOTE = re.compile("[\"']")
-
-
-def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
-    """The sorted line numbers of character ``offsets``, given where each line starts."""
-    return sorted({bisect.bisect_right(starts, at) for at in offsets})
-
-
-def _hot_offsets(text: str, lowered: str) -> list[int]:
-    """Where a stem, a shape needle or a run of key characters starts."""
-    offsets = [match.start() for match in _KEY_RUN.finditer(text)]
-    for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
-        at = lowered.find(needle)
-        while at != -1:
-            offsets.append(at)
-            at = lowered.find(needle, at + 1)
-    return offsets
-
-
 def _own_names(node: ast.AST, unit: _Unit) -> None:
     field_name = _NAME_FIELDS.get(type(node))
     name = getattr(node, field_name) if field_name is not None else None
@@ -231,6 +213,22 @@ def _collect(tree: ast.AST, unit: _Unit) -> None:
         _own_names(node, unit)
         if isinstance(node, ast.alias) and node.asname:
             unit.names.append(node.asname)
+
+
+def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
+    """The sorted line numbers of character ``offsets``, given where each line starts."""
+    return sorted({bisect.bisect_right(starts, at) for at in offsets})
+
+
+def _hot_offsets(text: str, lowered: str) -> list[int]:
+    """Where a stem, a shape needle or a run of key characters starts."""
+    offsets = [match.start() for match in _KEY_RUN.finditer(text)]
+    for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
+        at = lowered.find(needle)
+        while at != -1:
+            offsets.append(at)
+            at = lowered.find(needle, at + 1)
+    return offsets
 
 
 def _holds(names: list[str], needles: tuple[str, ...]) -> bool:
@@ -262,10 +260,10 @@ def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
     that name from the statement holding the string (its target, keyword, dict key,
     parameter, comparison, environment read) or, for ``return``, from the function; so a
     statement needs a string that the strongest name it holds could make a secret. A secret
-    position (``jwt.encode``) is known through the module's imports and an ``env_prefix``
-    makes names out of two parts (``text`` is the module's source): with either in the
-    module, every statement counts as holding the strongest name. Bare strings (docstrings)
-    are never findings.
+    position (``jwt.encode``, ``server.login``) may be reached through an import made
+    anywhere, and an ``env_prefix`` makes names out of two parts: with either named in
+    ``text`` (the module's source), every statement counts as holding the strongest name.
+    Bare strings (docstrings) are never findings.
 
     Only statements whose own lines hold a quote and a stem, a shape needle or a run of key
     characters are read (a string, its name and a recognisable value are written on the
