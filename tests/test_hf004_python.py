@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import hffix
 from hffix.findings import Status
+from hffix.rules import hf004_port
 from hffix.rules.hf004_port import is_server_port_name
 
 
@@ -120,3 +124,66 @@ def test_test_files_are_left_alone(make_repo: Callable[..., Path]) -> None:
     root = make_repo(files)
     assert _fix(root).findings == []
     assert (root / "tests/test_server.py").read_text() == "PORT = 8000\n"
+
+
+_LITERALS = ["8000", "'8000'", "0", "70000", "'80'", "True", "8_000", "-1", "None", "'x'"]
+_NAMES = ["PORT", "API_PORT", "DB_PORT", "port", "serverPort", "REDIS_PORT"]
+_FRAGMENTS = [
+    "{name} = {lit}\n",
+    "{name}: int = {lit}\n",
+    "uvicorn.run(app, port={lit})\n",
+    "config = uvicorn.Config(app, host='0.0.0.0', port={lit})\n",
+    "sock = connect(host, port={lit})\n",
+    "value = os.getenv('{name}', {lit})\n",
+    "value = os.environ.get('{name}', default={lit})\n",
+    "value = int(os.getenv('{name}', {lit}))\n",
+    "class Settings(BaseSettings):\n    {name}: int = {lit}\n",
+    "class Server(BaseModel):\n    {name} = {lit}\n",
+    "def serve():\n    {name} = {lit}\n    return {name}\n",
+]
+_HEADER = (
+    "import os\n\nimport uvicorn\nfrom fastapi import FastAPI\nfrom pydantic import BaseModel\n"
+    "from pydantic_settings import BaseSettings\n\napp = FastAPI()\n"
+)
+
+
+def _same_findings_without_the_filter(root: Path, source: str) -> None:
+    (root / "config.py").write_text(source)
+    found = [(f.line, f.message) for f in hffix.check(root, select=["HF004"]).findings]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hf004_port, "may_hold_port", lambda tree: True)
+        unfiltered = [(f.line, f.message) for f in hffix.check(root, select=["HF004"]).findings]
+    assert found == unfiltered
+    if unfiltered:
+        assert hf004_port.may_hold_port(ast.parse(source))
+
+
+@pytest.mark.parametrize("fragment", _FRAGMENTS)
+@pytest.mark.parametrize("name", ["PORT", "port", "DB_PORT"])
+@pytest.mark.parametrize("lit", ["8000", "'8000'", "0", "True", "None"])
+def test_the_ast_filter_hides_no_port_in_one_place(
+    tmp_path: Path, fragment: str, name: str, lit: str
+) -> None:
+    """``may_hold_port`` only skips work: with it and without it, the same findings."""
+    _same_findings_without_the_filter(tmp_path, _HEADER + fragment.format(name=name, lit=lit))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    parts=st.lists(
+        st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from(_NAMES), st.sampled_from(_LITERALS)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_ast_filter_hides_no_port_in_several_places(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[tuple[str, str, str]]
+) -> None:
+    """The same, for several places in one module."""
+    source = _HEADER + "".join(f.format(name=n, lit=lit) for f, n, lit in parts)
+    _same_findings_without_the_filter(tmp_path_factory.mktemp("ports"), source)
+
+
+def test_the_ast_filter_passes_over_other_ports() -> None:
+    source = "import redis\n\nDB_PORT = 5432\nclient = redis.Redis(host='cache', port=None)\n"
+    assert not hf004_port.may_hold_port(ast.parse(source))

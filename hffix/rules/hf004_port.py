@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from dataclasses import dataclass
@@ -49,6 +50,43 @@ def _mentions_port(text: str) -> bool:
 
 def is_server_port_name(name: str) -> bool:
     return bool(SERVER_PORT.match(env_name(name)))
+
+
+def may_hold_port(tree: ast.Module) -> bool:
+    """False only if :class:`_Ports` can find nothing in the module whose ``ast`` is ``tree``.
+
+    Every finding is a port literal held where the app's own port goes: a ``port=``
+    keyword, a constant named for the server's port (``PORT = 8000``), or the integer
+    default of a call that also names such a variable (``os.getenv("PORT", 8000)``). Where
+    and in what call do not matter here: one walk of the shared ``ast`` instead of a libcst
+    parse and transform, for modules that only mention ports (a database's, a socket's)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword):
+            if node.arg == "port" and _is_port_constant(node.value):
+                return True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if (
+                node.value is not None
+                and _is_port_constant(node.value)
+                and any(isinstance(t, ast.Name) and is_server_port_name(t.id) for t in targets)
+            ):
+                return True
+        elif isinstance(node, ast.Call):
+            arguments = (*node.args, *(keyword.value for keyword in node.keywords))
+            values = [v.value for v in arguments if isinstance(v, ast.Constant)]
+            if any(type(v) is int for v in values) and any(
+                isinstance(v, str) and is_server_port_name(v) for v in values
+            ):
+                return True
+    return False
+
+
+def _is_port_constant(node: ast.expr) -> bool:
+    """An ``int`` or a string of digits: what :func:`_port_literal` may take for a port."""
+    if not isinstance(node, ast.Constant):
+        return False
+    return type(node.value) is int or (isinstance(node.value, str) and node.value.isdigit())
 
 
 class HardcodedPort(Rule):
@@ -135,6 +173,9 @@ class HardcodedPort(Rule):
     def _python(self, ctx: RuleContext, path: str) -> None:
         text = ctx.text(path)
         if text is None or not _mentions_port(text):
+            return
+        syntax = ctx.syntax(path)
+        if syntax is not None and syntax.tree is not None and not may_hold_port(syntax.tree):
             return
         module = ctx.parse(path)
         if module is None:
