@@ -148,6 +148,8 @@ _PLACES = [
     "x = 1\n{name} = (\n    {value}\n)\n",  # the value on its own line
     "client = Client(\n    {name}=\n        {value},\n)\n",
     "def connect(\n    user='app',\n    {name}={value},\n):\n    return None\n",
+    "match command:\n    case Point(x=0):\n        {name} = {value}\n",
+    "for item in items:\n    with lock:\n        {name} = {value}\n",
 ]
 _VALUES = ["hunter22", "Tr0ub4dor3x", "abc", "postgres", "s3cr3t-v4lue", "x" * 30]
 
@@ -226,6 +228,10 @@ def test_the_ast_filter_passes_over_what_only_the_text_mentions() -> None:
         "from pydantic_settings import BaseSettings\n\n\nclass S(BaseSettings):\n"
         '    passWord: str = "hunter22"\n',  # read as PASSWORD: upper-cased, a strong name
         'def get_db_pw():\n    return "hunter22"\n',  # named after the function
+        # a block whose own line holds no quote: a match case, an except handler
+        "match command:\n    case 'go':\n        pass\n    case Point(x=0):\n"
+        '        API_KEY = "hunter22abc"\n',
+        'try:\n    pass\nexcept KeyError:\n    API_KEY = "hunter22abc"\n',
     ],
 )
 def test_both_filters_keep_what_the_scan_finds(source: str) -> None:

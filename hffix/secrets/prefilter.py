@@ -118,7 +118,7 @@ class _Units:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue  # docstrings and other bare strings are never findings
             first = _first_line(stmt)
-            end = getattr(stmt, "end_lineno", None) or first
+            end = _last_line(stmt)  # a match case has no position of its own
             if not _meets(self.quoted, first, end):
                 continue  # no string anywhere in it
             if function is None and not _meets(self.hot, first, end):
