@@ -131,7 +131,7 @@ class _Units:
                 self.found.append(_unit_of(stmt, function))
             inner = function
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                inner = stmt.name if _holds([stmt.name], SIGNAL_STEMS) else None
+                inner = stmt.name if _has_stem(stmt.name) else None
             elif isinstance(stmt, ast.ClassDef):
                 inner = None
             for name in _BODIES:
@@ -231,8 +231,10 @@ def _hot_offsets(text: str, lowered: str) -> list[int]:
     return offsets
 
 
-def _holds(names: list[str], needles: tuple[str, ...]) -> bool:
-    return any(needle in name.lower() for name in names for needle in needles)
+def _has_stem(name: str) -> bool:
+    """Whether ``name`` could signal anything: every STRONG or WEAK name holds a stem."""
+    lowered = name.lower()
+    return any(stem in lowered for stem in SIGNAL_STEMS)
 
 
 def _strongest(unit: _Unit) -> NameSignal:
@@ -240,9 +242,8 @@ def _strongest(unit: _Unit) -> NameSignal:
     ``field.upper()``; ``passWord`` says nothing, ``PASSWORD`` says "secret")."""
     best = NameSignal.NEUTRAL
     for name in (*unit.names, *unit.values):
-        lowered = name.lower()
-        if not any(stem in lowered for stem in SIGNAL_STEMS):
-            continue  # no name without a stem signals anything (names.SIGNAL_STEMS)
+        if not _has_stem(name):
+            continue
         for spelling in (name, name.upper()):
             found = signal(spelling)
             if found is NameSignal.STRONG:
