@@ -64,14 +64,14 @@ def _explain(code: str) -> int:
         known = ", ".join(r.code for r in ALL_RULES)
         raise UsageProblem(f"unknown rule {code!r} (known: {known})")
     print(f"# {rule.code} ({rule.name})\n")
-    print(f"Enforces {rule.spec}. Fix: {rule.fix_safety.value}.\n")
+    print(f"Enforces {rule.spec}. Fix: {rule.fix_summary()}.\n")
     print(rule.documentation())
     return 0
 
 
 def _list_rules() -> int:
     for rule in ALL_RULES:
-        print(f"{rule.code}  {rule.name:<24} {rule.spec:<10} fix: {rule.fix_safety.value}")
+        print(f"{rule.code}  {rule.name:<24} {rule.spec:<10} fix: {rule.fix_summary()}")
     return 0
 
 

@@ -37,6 +37,10 @@ class Facts:
     # HF001 (and HF003 itself): repository paths of Python modules the Space starts from,
     # root main.py and the module that defines the app. HF003 strips __main__ blocks there.
     entry_modules: set[str] = field(default_factory=set)
+    # HF001: set when it looked for the app and chose none (ambiguous, missing, or the fix
+    # needs --unsafe-fixes). Rules then leave how the repository starts today alone: server
+    # starts, __main__ blocks, Dockerfiles, run scripts and other folders' manifests.
+    no_app: bool = False
     # HF001: how the repository said it starts (read before HF006 deletes Dockerfiles).
     run_commands: list[RunCommand] = field(default_factory=list)
     # HF001: top-level module and package names that are first-party (not on PyPI).

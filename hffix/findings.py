@@ -7,15 +7,16 @@ from enum import Enum
 
 
 class FixSafety(Enum):
-    """Whether a rule's fix may change what the program does.
+    """A fix's applicability, as in ruff: whether hffix applies it, and when.
 
     ``SAFE`` fixes keep behaviour on Spaces and are applied by ``--write``; ``UNSAFE`` ones
-    need ``--unsafe-fixes``; ``NONE`` means the rule only reports.
+    may change what the program does and need ``--unsafe-fixes``; ``DISPLAY_ONLY`` findings
+    are only reported, for the user to fix by hand.
     """
 
     SAFE = "safe"
     UNSAFE = "unsafe"
-    NONE = "none"
+    DISPLAY_ONLY = "display-only"
 
 
 class Status(Enum):
@@ -38,6 +39,17 @@ class Finding:
     status: Status
     # Names of environment variables the user has to set in the Space (HF005 and friends).
     variables: tuple[str, ...] = field(default=())
+    # The fix is one that needs --unsafe-fixes (applied in this run when status is FIXED).
+    unsafe: bool = False
+
+    @property
+    def applicability(self) -> FixSafety:
+        """This finding's fix: safe, unsafe, or display-only (reported, fixed by hand)."""
+        if self.status is Status.MANUAL:
+            return FixSafety.DISPLAY_ONLY
+        if self.unsafe or self.status is Status.UNSAFE_FIX:
+            return FixSafety.UNSAFE
+        return FixSafety.SAFE
 
     @property
     def remains(self) -> bool:

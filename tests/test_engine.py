@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hffix.config import Config
-from hffix.engine import Session
 from hffix.repository.workspace import Workspace
+from hffix.session import Session
 
 
 def session(root: Path) -> Session:

@@ -25,6 +25,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "column": f.col,
                 "message": f.message,
                 "status": f.status.value,
+                "applicability": f.applicability.value,
                 "variables": list(f.variables),
             }
             for f in result.findings

@@ -21,7 +21,7 @@ def _rules() -> list[dict[str, Any]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary()},
             "fullDescription": {"text": rule.documentation()},
-            "properties": {"spec": rule.spec, "fixSafety": rule.fix_safety.value},
+            "properties": {"spec": rule.spec, "fixApplicability": [f.value for f in rule.fixes]},
         }
         for rule in ALL_RULES
     ]
@@ -47,7 +47,10 @@ class SarifReporter(Reporter):
                     "level": "note" if finding.status is Status.FIXED else "error",
                     "message": {"text": finding.message},
                     "locations": [location],
-                    "properties": {"status": finding.status.value},
+                    "properties": {
+                        "status": finding.status.value,
+                        "applicability": finding.applicability.value,
+                    },
                 }
             )
 

@@ -8,9 +8,11 @@ patch renderer and the writer consume.
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -189,6 +191,20 @@ class Workspace:
     def set_mode(self, path: str, mode: int) -> None:
         self._current[path].mode = mode
 
+    # ----------------------------------------------------------------- positions
+    def positions(self) -> PositionMap:
+        """Maps a position in the view as it is now back to the file on disk.
+
+        Taken when a rule starts: the rule reads this view and reports positions in it, and
+        the map turns them into what the user has on disk, however earlier rules moved or
+        edited the file.
+        """
+        edited = {
+            path: (entry.origin, entry.text if entry.dirty else None)
+            for path, entry in self._current.items()
+        }
+        return PositionMap(edited, self.original_text)
+
     # ----------------------------------------------------------------- results
     def changes(self) -> list[FileChange]:
         """The change set: every file whose bytes, path or mode would differ from disk."""
@@ -233,3 +249,87 @@ class Workspace:
         # Deletions first: a rename may land where a deleted file stood.
         result.sort(key=lambda c: (c.path, c.kind is not ChangeKind.DELETE))
         return result
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file as it is on disk; line and column 0 mean the file as a whole."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+
+class PositionMap:
+    """Positions in one moment's view of the workspace, mapped to the files on disk."""
+
+    def __init__(
+        self,
+        entries: Mapping[str, tuple[str | None, str | None]],
+        original_text: Callable[[str], str],
+    ) -> None:
+        # path -> (the on-disk path it came from or None, its edited text or None if unedited)
+        self._entries = entries
+        self._original_text = original_text
+        self._lines: dict[str, list[tuple[int, int, int, int, int]]] = {}
+
+    def locate(self, path: str, line: int = 0, col: int = 0) -> Location:
+        """Where (``path``, ``line``, ``col``) of this view is on disk.
+
+        A path that did not exist in the view is returned as it is (a file the fix
+        creates). A file that is new in the view has no position on disk, nor has a line
+        that an earlier rule inserted: both map to the file as a whole.
+        """
+        entry = self._entries.get(path)
+        if entry is None:
+            return Location(path, line, col)
+        origin, edited = entry
+        if origin is None:
+            return Location(path)
+        if line <= 0 or edited is None:
+            return Location(origin, max(line, 0), max(col, 0) if line > 0 else 0)
+        try:
+            original = self._original_text(origin)
+        except (Unreadable, KeyError):
+            return Location(origin)
+        return _map_line(self._blocks(path, original, edited), original, origin, line, col)
+
+    def _blocks(
+        self, path: str, original: str, edited: str
+    ) -> list[tuple[int, int, int, int, int]]:
+        """``(tag, i1, i2, j1, j2)`` blocks taking the original lines to the edited ones."""
+        if path not in self._lines:
+            matcher = difflib.SequenceMatcher(
+                None, original.splitlines(), edited.splitlines(), autojunk=False
+            )
+            self._lines[path] = [
+                (_TAGS[tag], i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            ]
+        return self._lines[path]
+
+
+_EQUAL, _REPLACE, _INSERT, _DELETE = range(4)
+_TAGS = {"equal": _EQUAL, "replace": _REPLACE, "insert": _INSERT, "delete": _DELETE}
+
+
+def _map_line(
+    blocks: list[tuple[int, int, int, int, int]],
+    original: str,
+    origin: str,
+    line: int,
+    col: int,
+) -> Location:
+    index = line - 1
+    for tag, i1, i2, j1, j2 in blocks:
+        if not j1 <= index < j2:
+            continue
+        if tag == _EQUAL:
+            return Location(origin, i1 + index - j1 + 1, col)
+        if tag == _REPLACE:
+            # A line an earlier rule rewrote: the line it replaced, the column kept on it.
+            mapped = min(i1 + index - j1, i2 - 1)
+            lines = original.splitlines()
+            width = len(lines[mapped]) if mapped < len(lines) else 0
+            return Location(origin, mapped + 1, min(max(col, 0), width + 1))
+        break  # an inserted line: nothing on disk stands there
+    return Location(origin)

@@ -22,7 +22,7 @@ from hffix.repository.workspace import Unreadable, is_python_path
 if TYPE_CHECKING:
     import libcst as cst
 
-    from hffix.engine import Session, SyntaxTree
+    from hffix.session import Session, SyntaxTree
 
 _SUPPRESSION = re.compile(r"#\s*hffix:\s*ignore(?:\[(?P<codes>[A-Za-z0-9,\s]+)\])?")
 
@@ -76,9 +76,14 @@ class Rule(ABC):
     name: ClassVar[str]
     spec: ClassVar[str]
     MESSAGE: ClassVar[str]
-    fix_safety: ClassVar[FixSafety]
+    # Every applicability this rule's findings can have (see FixSafety), safest first.
+    fixes: ClassVar[tuple[FixSafety, ...]]
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
+    # Other tools' suppression comments this rule honours besides ``# hffix: ignore``: on
+    # the finding's lines, and (NEXTLINE_PRAGMAS) on the line above them.
+    PRAGMAS: ClassVar[tuple[str, ...]] = ()
+    NEXTLINE_PRAGMAS: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def run(self, ctx: RuleContext) -> None:
@@ -90,7 +95,12 @@ class Rule(ABC):
 
     @classmethod
     def summary(cls) -> str:
-        return f"{cls.code} {cls.name} ({cls.spec}; fix: {cls.fix_safety.value})"
+        return f"{cls.code} {cls.name} ({cls.spec}; fix: {cls.fix_summary()})"
+
+    @classmethod
+    def fix_summary(cls) -> str:
+        """The rule's fix applicabilities in words, e.g. ``safe, unsafe, display-only``."""
+        return ", ".join(fix.value for fix in cls.fixes)
 
 
 class RuleContext:
@@ -102,6 +112,10 @@ class RuleContext:
         self.workspace = session.workspace
         self.config = session.config
         self.facts = session.facts
+        # The view as this rule found it: every position the rule reports refers to it, and
+        # is mapped back to the file on disk (earlier rules may have moved or edited it).
+        self.positions = session.workspace.positions()
+        self._split: dict[str, tuple[str, list[str]]] = {}
 
     @property
     def unsafe_fixes(self) -> bool:
@@ -109,23 +123,47 @@ class RuleContext:
 
     # ------------------------------------------------------------ suppression
     def allows(self, path: str, *lines: int) -> bool:
-        """False when per-file-ignores or a ``# hffix: ignore`` comment on one of ``lines``
-        silences this rule at ``path``."""
+        """False when per-file-ignores or a suppression comment silences this rule at ``path``.
+
+        A comment counts on one of ``lines``: ``# hffix: ignore`` / ``# hffix: ignore[CODE]``,
+        or one of the rule's :attr:`Rule.PRAGMAS` (a pragma ending in ``nextline ...`` on the
+        line above the first of them). Per-file-ignores match the path in this view and the
+        path the file has on disk.
+        """
         code = self.rule.code
         if self.config.ignored_in(path, code):
             return False
+        disk = self.positions.locate(path).path
+        if disk != path and self.config.ignored_in(disk, code):
+            return False
         if not lines or not self.workspace.exists(path):
             return True
-        try:
-            text_lines = self.workspace.text(path).splitlines()
-        except Unreadable:
-            return True
+        text_lines = self._lines(path)
         for line in lines:
             if 0 < line <= len(text_lines):
-                codes = suppressed_codes(text_lines[line - 1])
+                source = text_lines[line - 1]
+                codes = suppressed_codes(source)
                 if codes is not None and (not codes or code in codes):
                     return False
+                if any(pragma in source for pragma in self.rule.PRAGMAS):
+                    return False
+        first = min(lines)
+        if self.rule.NEXTLINE_PRAGMAS and 1 < first <= len(text_lines) + 1:
+            above = text_lines[first - 2]
+            return not any(pragma in above for pragma in self.rule.NEXTLINE_PRAGMAS)
         return True
+
+    def _lines(self, path: str) -> list[str]:
+        """The lines of ``path``'s current text, split once per text."""
+        try:
+            text = self.workspace.text(path)
+        except Unreadable:
+            return []
+        cached = self._split.get(path)
+        if cached is None or cached[0] is not text:
+            cached = (text, text.splitlines())
+            self._split[path] = cached
+        return cached[1]
 
     # ------------------------------------------------------------ reporting
     def report(
@@ -137,18 +175,53 @@ class RuleContext:
         line: int = 0,
         col: int = 0,
         variables: Sequence[str] = (),
+        unsafe: bool = False,
     ) -> None:
+        """Report a finding at a place in the view this rule started from.
+
+        The finding keeps the place on disk: the path the file has there, and the line and
+        column it has there (see :meth:`PositionMap.locate`). ``unsafe`` marks a fix that
+        needs ``--unsafe-fixes`` and was applied because it was given.
+        """
+        where = self.positions.locate(path, line, col)
+        unsafe = unsafe or status is Status.UNSAFE_FIX
+        assert unsafe or status is not Status.UNSAFE_FIX
         self.session.findings.append(
-            Finding(self.rule.code, path, line, col, message, status, tuple(variables))
+            Finding(
+                self.rule.code,
+                where.path,
+                where.line,
+                where.col,
+                message,
+                status,
+                tuple(variables),
+                unsafe,
+            )
         )
 
-    def fix_status(self) -> Status:
-        """The status of a finding whose fix is this rule's :attr:`Rule.fix_safety`."""
-        if self.rule.fix_safety is FixSafety.SAFE:
-            return Status.FIXED
-        if self.rule.fix_safety is FixSafety.UNSAFE:
-            return Status.FIXED if self.unsafe_fixes else Status.UNSAFE_FIX
-        return Status.MANUAL
+    @property
+    def app_undecided(self) -> bool:
+        """True when HF001 looked for the app and chose none.
+
+        A rule then changes nothing about how the repository starts today (server starts,
+        ``__main__`` blocks, Dockerfiles, run scripts, other folders' manifests): with no app
+        in ``main.py`` that would leave a repository that starts nothing. Its findings say so
+        with :meth:`kept_message`.
+        """
+        return self.facts.no_app
+
+    @staticmethod
+    def kept_message(what: str) -> str:
+        """The message of a finding whose fix is withheld because no app is chosen."""
+        return (
+            f"{what}: left as it is, because no app is chosen for the Space yet (see HF001) "
+            "and this is how the repository starts today"
+        )
+
+    def where(self, path: str, line: int = 0) -> str:
+        """``path:line`` as the user has it on disk, for a message that names a place."""
+        found = self.positions.locate(path, line)
+        return f"{found.path}:{found.line}" if found.line else found.path
 
     def diagnose(self, path: str, message: str) -> None:
         self.session.diagnose(path, message)
@@ -180,5 +253,5 @@ class RuleContext:
 
     def syntax(self, path: str) -> SyntaxTree | None:
         """The ``ast`` of ``path``'s current text, parsed once for all rules (see
-        :meth:`hffix.engine.Session.syntax`); ``None`` if the file cannot be read."""
+        :meth:`hffix.session.Session.syntax`); ``None`` if the file cannot be read."""
         return self.session.syntax(path)

@@ -29,7 +29,7 @@ from hffix.repository.workspace import Unreadable, Workspace
 from hffix.rules.base import Example, Rule, RuleContext
 
 if TYPE_CHECKING:
-    from hffix.engine import Session
+    from hffix.session import Session
 
 DOTENV_REQUIREMENT = "python-dotenv"
 
@@ -102,7 +102,7 @@ class Entrypoint(Rule):
     name = "entrypoint"
     spec = "SP-HF-03"
     MESSAGE = "no root `main.py` exposes the FastAPI `app`"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example.module("from fastapi import FastAPI\n\napp = FastAPI()\n"),
@@ -144,6 +144,7 @@ class Entrypoint(Rule):
         if ctx.config.ignored_in("main.py", self.code):
             return
         _Run(ctx).run()
+        ctx.facts.no_app = ctx.facts.app is None
 
 
 def _reader(workspace: Workspace) -> Callable[[str], str | None]:
@@ -187,9 +188,14 @@ class _Run:
         self.read = _reader(self.workspace)
         self.tree = _tree_reader(ctx.session)
         self.graph = AppGraph(self.layout, self.read, self.tree)
+        self.moved_aside = False  # --unsafe-fixes moved a root main.py that is not the app
 
     def report(self, message: str, status: Status, path: str = "main.py", line: int = 0) -> None:
-        self.ctx.report(path, message, status=status, line=line, col=1 if line else 0)
+        # The entrypoint finding is an unsafe fix once the old main.py was moved aside.
+        unsafe = self.moved_aside and status is Status.FIXED and path == "main.py"
+        self.ctx.report(
+            path, message, status=status, line=line, col=1 if line else 0, unsafe=unsafe
+        )
 
     # ------------------------------------------------------------ the run
     def run(self) -> None:
@@ -373,6 +379,7 @@ class _Run:
             )
             return None
         new, updated = move_aside(self.workspace, self.graph)
+        self.moved_aside = True
         self.layout = Layout(self.workspace.paths())
         self.graph.layout = self.layout
         refs = f"; updated {', '.join(updated)}" if updated else ""

@@ -69,7 +69,7 @@ class ServerStartCall(Rule):
     name = "server-start-call"
     spec = "SP-HF-04"
     MESSAGE = "`{call}` starts its own server; the Space serves `app` itself"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example.module(
@@ -112,15 +112,15 @@ class ServerStartCall(Rule):
                 continue
             transformer = _StripServerStarts(ctx, path, module)
             result = edits.tidy_module_start(module, module.visit(transformer))
+            keep = ctx.app_undecided
             for issue in transformer.issues:
-                ctx.report(
-                    path,
-                    issue.message,
-                    status=issue.status,
-                    line=issue.line,
-                    col=issue.col,
-                )
-            if transformer.issues and any(i.status is Status.FIXED for i in transformer.issues):
+                message, status = issue.message, issue.status
+                if keep and status is not Status.MANUAL:
+                    message = ctx.kept_message(message.split(";")[0])
+                    status = Status.MANUAL
+                ctx.report(path, message, status=status, line=issue.line, col=issue.col)
+            fixed = any(i.status is Status.FIXED for i in transformer.issues)
+            if fixed and not keep:
                 ctx.session.replace_module(path, result)
 
 

@@ -86,7 +86,7 @@ class MainBlock(Rule):
     name = "main-block"
     spec = "SP-HF-04"
     MESSAGE = '`if __name__ == "__main__":` block in a module the Space starts from'
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example.module(
@@ -136,9 +136,18 @@ class MainBlock(Rule):
                 AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
                 result = AddImportsVisitor(context).transform_module(result)
             result = edits.tidy_module_start(module, result)
+            keep = ctx.app_undecided
             for issue in transformer.issues:
-                ctx.report(path, issue.message, status=issue.status, line=issue.line, col=1)
-            if any(issue.status is Status.FIXED or issue.edited for issue in transformer.issues):
+                message, status = issue.message, issue.status
+                if keep and (status is not Status.MANUAL or issue.edited):
+                    message = ctx.kept_message(
+                        '`if __name__ == "__main__":` block that starts the repository'
+                    )
+                    status = Status.MANUAL
+                unsafe = issue.unsafe and status is Status.FIXED
+                ctx.report(path, message, status=status, line=issue.line, col=1, unsafe=unsafe)
+            edited = any(i.status is Status.FIXED or i.edited for i in transformer.issues)
+            if edited and not keep:
                 ctx.session.replace_module(path, result)
 
 
@@ -148,6 +157,7 @@ class _Issue:
     message: str
     status: Status
     edited: bool = False  # the block was trimmed although the finding remains
+    unsafe: bool = False  # the fix applied needs --unsafe-fixes
 
 
 @dataclass
@@ -401,6 +411,7 @@ class _MainBlocks:
                 line,
                 f"{MainBlock.MESSAGE}; moved {work_names} into the app's startup",
                 Status.FIXED,
+                unsafe=True,
             )
             assert app_name is not None
             lifespan = self._lifespan(guard, block.work, detached, app_name)
@@ -424,8 +435,10 @@ class _MainBlocks:
         trimmed = edits.remove_from_block(guard.body, lambda s: any(s is p for p in block.plumbing))
         return [guard.with_changes(body=trimmed)], list(block.plumbing)
 
-    def _issue(self, line: int, message: str, status: Status, *, edited: bool = False) -> None:
-        self.issues.append(_Issue(line, message, status, edited))
+    def _issue(
+        self, line: int, message: str, status: Status, *, edited: bool = False, unsafe: bool = False
+    ) -> None:
+        self.issues.append(_Issue(line, message, status, edited, unsafe))
 
     def _describe(self, stmt: cst.BaseStatement) -> str:
         code = self._tree.code_for_node(stmt.with_changes(leading_lines=[])).strip()

@@ -136,7 +136,7 @@ class HardcodedPort(Rule):
     name = "hardcoded-port"
     spec = "SP-HF-07"
     MESSAGE = "server port {port} hardcoded in {where}"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example.module(
@@ -184,9 +184,16 @@ class HardcodedPort(Rule):
         result = module.visit(transformer)
         if transformer.needs_os:
             result = ensure_module_import(result, "os")
+        undecided = ctx.app_undecided
         for issue in transformer.issues:
-            ctx.report(path, issue.message, status=Status.FIXED, line=issue.line, col=issue.col)
-        if transformer.issues:
+            message = (
+                ctx.kept_message(issue.message.split(": now read")[0])
+                if undecided
+                else issue.message
+            )
+            status = Status.MANUAL if undecided else Status.FIXED
+            ctx.report(path, message, status=status, line=issue.line, col=issue.col)
+        if transformer.issues and not undecided:
             ctx.session.replace_module(path, edits.tidy_module_start(module, result))
 
     # ------------------------------------------------------------ command lines
@@ -209,17 +216,20 @@ class HardcodedPort(Rule):
         kept = [
             r for r in removals or () if ctx.allows(path, shell.position(text, r.option_start)[0])
         ]
+        undecided = ctx.app_undecided
         for removal in kept:
             line, col = shell.position(text, removal.option_start)
+            what = f"`{removal.option}` on a `{removal.command}` command line"
             ctx.report(
                 path,
-                f"`{removal.option}` on a `{removal.command}` command line: removed, the Space "
-                "decides the port",
-                status=Status.FIXED,
+                ctx.kept_message(what)
+                if undecided
+                else f"{what}: removed, the Space decides the port",
+                status=Status.MANUAL if undecided else Status.FIXED,
                 line=line,
                 col=col,
             )
-        if kept:
+        if kept and not undecided:
             workspace.write(path, shell.apply(text, kept))
 
 

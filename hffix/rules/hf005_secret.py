@@ -25,8 +25,6 @@ LOCK_FILES = frozenset(
     {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"}
 )
 _CONFIG_KEY = re.compile(r"""^\s*["']?([A-Za-z_][\w.\-]*)["']?\s*[:=]""")
-_PRAGMA = "pragma: allowlist secret"
-_PRAGMA_NEXT = "pragma: allowlist nextline secret"
 ROTATE = "set it in the Space's settings (Secrets) and rotate it: git history keeps the old value"
 
 
@@ -95,7 +93,10 @@ class HardcodedSecret(Rule):
     name = "hardcoded-secret"
     spec = "SP-HF-08"
     MESSAGE = "{kind} `{masked}` in {where}"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
+    # detect-secrets' pragmas, so a repository that already uses them needs no second one.
+    PRAGMAS = ("pragma: allowlist secret",)
+    NEXTLINE_PRAGMAS = ("pragma: allowlist nextline secret",)
 
     VALID = (
         Example.module(
@@ -138,7 +139,6 @@ class HardcodedSecret(Rule):
     def run(self, ctx: RuleContext) -> None:
         is_test = tests_matcher(ctx.config)
         modules: dict[str, ModuleScan] = {}
-        allowed = _Suppressions(ctx)
         order: list[str] = []  # the modules in the order they are read
         filtered_out: list[str] = []
         for path, text in ctx.python_files():
@@ -150,7 +150,7 @@ class HardcodedSecret(Rule):
             else:
                 filtered_out.append(path)
         scans = list(modules.values())
-        sites = [s for scan in scans for s in scan.sites() if allowed(s.path, s.lines)]
+        sites = [s for scan in scans for s in scan.sites() if ctx.allows(s.path, *s.lines)]
         known = distinctive_secrets(sites)
         if known:
             # A module the filters passed over can still repeat a secret found elsewhere.
@@ -159,7 +159,7 @@ class HardcodedSecret(Rule):
                     _scan(ctx, path, modules)
             scans = [modules[path] for path in order if path in modules]
             literals = [
-                x for scan in scans for x in scan.literals(known) if allowed(x.path, x.lines)
+                x for scan in scans for x in scan.literals(known) if ctx.allows(x.path, *x.lines)
             ]
             sites.extend(repeats(known, literals))
         assign_variables(sites)
@@ -228,14 +228,21 @@ class HardcodedSecret(Rule):
             status = Status.UNSAFE_FIX
             text += f": --unsafe-fixes reads it from {variable} instead"
         needed = () if status is Status.UNSAFE_FIX else (variable,)  # to set once applied
-        ctx.report(site.path, text, status=status, line=site.line, col=site.col, variables=needed)
+        ctx.report(
+            site.path,
+            text,
+            status=status,
+            line=site.line,
+            col=site.col,
+            variables=needed,
+            unsafe=detection.verdict is not Verdict.SAFE,
+        )
 
     # ------------------------------------------------------------ configuration files
     def _config_files(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> None:
         """Provider tokens and credentials URLs in .ini/.toml/.yaml/.json files: reported
         (alembic.ini's sqlalchemy.url, a config.yaml with an API key); not rewritten, since
         each format reads the environment its own way."""
-        allowed = _Suppressions(ctx)
         for path in ctx.workspace.paths():
             base = posixpath.basename(path)
             if not base.endswith(CONFIG_SUFFIXES) or base in LOCK_FILES or is_test(path):
@@ -247,7 +254,7 @@ class HardcodedSecret(Rule):
                 continue
             for number, line in enumerate(text.splitlines(), start=1):
                 found = recognise(line)
-                if found is None or not allowed(path, (number,)):
+                if found is None or not ctx.allows(path, number):
                     continue
                 key = _CONFIG_KEY.match(line)
                 variable = found.variable or (names.env_name(key.group(1)) if key else "")
@@ -392,27 +399,6 @@ def _has_string_in(ctx: RuleContext, path: str, values: Collection[str]) -> bool
         type(node) is ast.Constant and isinstance(node.value, str) and node.value in values
         for node in ast.walk(syntax.tree)
     )
-
-
-class _Suppressions:
-    """``# hffix: ignore[HF005]``, per-file-ignores and detect-secrets' pragmas."""
-
-    def __init__(self, ctx: RuleContext) -> None:
-        self.ctx = ctx
-        self._lines: dict[str, list[str]] = {}
-
-    def __call__(self, path: str, lines: tuple[int, ...]) -> bool:
-        if not self.ctx.allows(path, *lines):
-            return False
-        if path not in self._lines:
-            text = self.ctx.text(path)
-            self._lines[path] = text.splitlines() if text is not None else []
-        source = self._lines[path]
-        for line in lines:
-            if 0 < line <= len(source) and _PRAGMA in source[line - 1]:
-                return False
-        first = min(lines, default=0)
-        return not (1 < first <= len(source) + 1 and _PRAGMA_NEXT in source[first - 2])
 
 
 def _key_of(site: Site) -> NodeKey | None:

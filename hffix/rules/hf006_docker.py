@@ -74,7 +74,7 @@ class Docker(Rule):
     name = "dockerfile"
     spec = "SP-HF-02"
     MESSAGE = "Dockerfile in a Python Space"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (Example(before={"main.py": "app = None\n", "docs/docker.md": "# Dockerfile\n"}),)
     INVALID = (
@@ -103,6 +103,17 @@ class Docker(Rule):
             if not inside or not ctx.allows(path):
                 continue
             name = posixpath.basename(path)
+            if ctx.app_undecided and _DOCKER_NAME.match(name):
+                # The Dockerfile is how the repository runs today and the evidence a later
+                # run chooses the app from: nothing is harvested or deleted.
+                ctx.report(
+                    path,
+                    ctx.kept_message(f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden)"),
+                    status=Status.MANUAL,
+                )
+                continue
+            if ctx.app_undecided and name.lower() == ".dockerignore":
+                continue
             if name.lower() == ".dockerignore":
                 ctx.report(
                     path, f"{name} is only read by Docker builds: deleted", status=Status.FIXED
@@ -125,7 +136,8 @@ class Docker(Rule):
         for package, line in pip:
             if requirement_name(package) is not None:
                 ctx.facts.requirements.setdefault(
-                    package, f"`RUN pip install` in {path}:{line} (HF006 deleted the Dockerfile)"
+                    package,
+                    f"`RUN pip install` in {ctx.where(path, line)} (HF006 deleted the Dockerfile)",
                 )
         if pip and ctx.config.enabled("HF007"):
             harvested.append(

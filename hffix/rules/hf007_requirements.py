@@ -114,7 +114,7 @@ class Requirements(Rule):
     name = "requirements"
     spec = "SP-HF-05"
     MESSAGE = "requirements.txt does not declare what the Space must install"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example(
@@ -215,15 +215,11 @@ class _Run:
         additions = self.additions(text, uses)
         if additions:
             text = merge_requirements(text, "\n".join(a.line for a in additions), newline)
-        final_lines = {line.name: line.line for line in parse_requirements(text) if line.name}
         for addition in additions:
+            # An added line is not on disk yet: the finding names the file as a whole.
             where = f" ({addition.where})" if addition.where else ""
             ctx.report(
-                ROOT_FILE,
-                f"added `{addition.line}`: {addition.reason}{where}",
-                status=Status.FIXED,
-                line=final_lines.get(addition.name, 0),
-                col=1 if addition.name in final_lines else 0,
+                ROOT_FILE, f"added `{addition.line}`: {addition.reason}{where}", status=Status.FIXED
             )
         self.check_freeze(text, uses)
         self.write(existing, text)
@@ -246,6 +242,9 @@ class _Run:
 
     # ------------------------------------------------------------------ sources
     def merge_sources(self, text: str, newline: str) -> str:
+        if self.ctx.app_undecided:
+            # Which folder is the Space's is not known: other services' manifests stay out.
+            return text
         folders = tree.backend_folders(self.ws, self.facts)
         for folder in folders:
             if not folder:
@@ -348,6 +347,10 @@ class _Run:
             parsed = parse_requirements(line)
             if parsed and parsed[0].name:
                 self._add(line, parsed[0].name, reason)
+        if self.ctx.app_undecided:
+            # Which folder the Space serves is not known: what one service's code imports
+            # is not right for the others, so only the spec's minimum is added.
+            return self._additions
         for module, (_, path, number) in sorted(uses.items(), key=lambda kv: (kv[1][1], kv[1][2])):
             self._import_need(module, path, number)
         sql = any(m.split(".")[0] in {"sqlalchemy", "sqlmodel", "databases"} for m in uses) or (
@@ -405,10 +408,10 @@ class _Run:
         if name == "python-jose":
             requirement = "python-jose[cryptography]"
         source = "" if resolution.source == "table" else " (from the installed environment)"
-        self._add(requirement, name, f"imported as `{module}`{source}", f"{path}:{line}")
+        self._add(requirement, name, f"imported as `{module}`{source}", self.ctx.where(path, line))
 
     def _need(self, need: implied.Need) -> None:
-        where = f"{need.path}:{need.line}"
+        where = self.ctx.where(need.path, need.line)
         if need.below is not None and self._declared.has(need.name, explicit=True):
             if not self._declared.satisfies_below(need.name, need.below):
                 key = (need.name, "below")
@@ -493,6 +496,7 @@ class _Run:
                     status=Status.FIXED,
                     line=at,
                     col=1,
+                    unsafe=True,
                 )
                 return _commented(line, "not PyJWT")
             self.skip_imports.add(canonical_name(right))
@@ -531,7 +535,8 @@ class _Run:
         ]
         if len(lines) < _FREEZE_MIN_LINES or len(pinned) < 0.9 * len(lines):
             return
-        original = self.ws.original_text(ROOT_FILE) if self.ws.origin(ROOT_FILE) else ""
+        origin = self.ws.origin(ROOT_FILE) if self.ws.exists(ROOT_FILE) else None
+        original = self.ws.original_text(origin) if origin else ""
         before = self.declared(original) if original else _Declared()
         lacking = []
         for module in sorted(uses):

@@ -67,7 +67,7 @@ class ReadmeFrontMatter(Rule):
     name = "readme-front-matter"
     spec = "SP-HF-06"
     MESSAGE = "README.md front matter must declare the Space's app file and Python version"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example(before={"README.md": '---\napp_file: main.py\npython_version: "3.10"\n---\n'}),

@@ -72,7 +72,7 @@ class Python310(Rule):
     name = "python-310"
     spec = "SP-HF-06"
     MESSAGE = "does not run on Python 3.10, the Space's Python"
-    fix_safety = FixSafety.SAFE
+    fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
 
     VALID = (
         Example.module(

@@ -1,0 +1,121 @@
+"""The state the rules share during one repository's run: the workspace view, the
+configuration, the facts rules hand on, and one parse of each file's text (``ast`` for
+every rule, libcst only for the modules a rule edits)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from hffix.config import Config
+from hffix.facts import Facts
+from hffix.findings import Diagnostic, Finding
+from hffix.repository.workspace import Unreadable, Workspace
+
+if TYPE_CHECKING:  # libcst is imported when a module is first parsed with it (start-up)
+    import libcst as cst
+
+PYTHON_310 = (3, 10)
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class SyntaxTree:
+    """A module's ``ast``, parsed once per text and shared by every rule that reads it."""
+
+    tree: ast.Module | None  # None: the file does not parse at all
+    error: SyntaxError | None  # why it does not parse with Python 3.10's grammar, if it does not
+
+
+@dataclass
+class Session:
+    """The state shared by the rules during one repository's run."""
+
+    workspace: Workspace
+    config: Config
+    facts: Facts = field(default_factory=Facts)
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: dict[str, Diagnostic] = field(default_factory=dict)
+    _parsed: dict[str, tuple[str, cst.Module | None]] = field(default_factory=dict)
+    _syntax: dict[str, tuple[str, SyntaxTree]] = field(default_factory=dict)
+
+    def diagnose(self, path: str, message: str) -> None:
+        self.diagnostics.setdefault(path, Diagnostic(path, message))
+
+    def text(self, path: str) -> str | None:
+        """Current text of ``path``, or ``None`` (diagnosed once) when it cannot be read."""
+        try:
+            return self.workspace.text(path)
+        except Unreadable as exc:
+            self.diagnose(exc.path, exc.reason)
+            return None
+
+    def _memo(
+        self, cache: dict[str, tuple[str, _T]], path: str, compute: Callable[[str], _T]
+    ) -> _T | None:
+        """``compute(text)`` for ``path``'s current text, once per text object."""
+        text = self.text(path)
+        if text is None:
+            return None
+        cached = cache.get(path)
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        value = compute(text)
+        cache[path] = (text, value)
+        return value
+
+    def parse(self, path: str) -> cst.Module | None:
+        """The libcst module of ``path``'s current text (cached), or ``None``."""
+        return self._memo(self._parsed, path, lambda text: self._parse_cst(path, text))
+
+    def _parse_cst(self, path: str, text: str) -> cst.Module | None:
+        import libcst as cst
+
+        try:
+            return cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            self.diagnose(path, f"cannot parse, skipped: {_syntax_error(text, exc)}")
+        except RecursionError:
+            self.diagnose(path, "cannot parse, skipped: nesting too deep")
+        return None
+
+    def syntax(self, path: str) -> SyntaxTree | None:
+        """The ``ast`` of ``path``'s current text (cached); ``None`` if it cannot be read.
+
+        Parsed with Python 3.10's grammar first (``feature_version``), so HF010 learns what
+        is too new from the same parse every other rule reads imports and names from.
+        """
+        return self._memo(self._syntax, path, lambda text: _parse_ast(text, path))
+
+    def replace_module(self, path: str, module: cst.Module) -> None:
+        """Write a transformed module back to the view, keeping its parse for the next rule."""
+        text = module.code
+        self.workspace.write(path, text)
+        self._parsed[path] = (self.workspace.text(path), module)
+
+
+def _parse_ast(text: str, path: str) -> SyntaxTree:
+    try:
+        return SyntaxTree(ast.parse(text, path, feature_version=PYTHON_310), None)
+    except SyntaxError as too_new:
+        newer_error: SyntaxError = too_new
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return SyntaxTree(None, SyntaxError(str(exc) or type(exc).__name__))
+    try:
+        return SyntaxTree(ast.parse(text, path), newer_error)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return SyntaxTree(None, newer_error)
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
+    """One line naming where and why ``text`` does not parse; Python's own words if it has some."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = exc.message.split(": expected one of")[0]
+    return f"line {exc.raw_line}: {reason}"
