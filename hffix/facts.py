@@ -37,6 +37,11 @@ class Facts:
     # HF001 (and HF003 itself): repository paths of Python modules the Space starts from,
     # root main.py and the module that defines the app. HF003 strips __main__ blocks there.
     entry_modules: set[str] = field(default_factory=set)
+    # HF001: the Python modules `import main` loads once the fix is applied (its import
+    # closure, paths after the fix); None when HF001 did not run or chose no app. Rules that
+    # change how code starts (HF002, HF003, HF004) change only these: a dev script, a test
+    # or another service's module keeps working as it does.
+    space_modules: frozenset[str] | None = None
     # HF001: set when it looked for the app and chose none (ambiguous, missing, or the fix
     # needs --unsafe-fixes). Rules then leave how the repository starts today alone: server
     # starts, __main__ blocks, Dockerfiles, run scripts and other folders' manifests.

@@ -210,6 +210,16 @@ class RuleContext:
         """
         return self.facts.no_app
 
+    def in_space(self, path: str) -> bool:
+        """Whether the Space runs the module at ``path`` (it is in ``import main``'s import
+        closure), or that is unknown (HF001 did not run or chose no app).
+
+        Rules that change how code starts fix only these: elsewhere a dev script, a test or
+        another service keeps working as it does.
+        """
+        modules = self.facts.space_modules
+        return modules is None or path in modules
+
     @staticmethod
     def kept_message(what: str) -> str:
         """The message of a finding whose fix is withheld because no app is chosen."""

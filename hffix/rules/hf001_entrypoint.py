@@ -174,6 +174,9 @@ class _Placed:
     import_root: str
     factory: bool
     extra_paths: tuple[str, ...] = ()
+    # The modules `import main` loads after the fix (paths after it), when known here;
+    # otherwise _record follows main.py's imports.
+    closure: tuple[str, ...] = ()
 
 
 class _Run:
@@ -404,7 +407,7 @@ class _Run:
         if root.folder and not moved:
             plan = self._hoist_plan(root, modules, cwd, cwd_uses)
         if isinstance(plan, HoistPlan):
-            self._hoist(choice, root, plan, extra, notes)
+            self._hoist(choice, root, plan, extra, notes, modules)
             return
         if isinstance(plan, HoistBlocked) and plan.reason:
             notes.append(f"not moved to the root because {plan.reason}")
@@ -439,7 +442,10 @@ class _Run:
         if root.unresolved:
             names = ", ".join(f"`{n}`" for n in root.unresolved[:3])
             message += f"; check imports that do not resolve from there: {names}"
-        self._finish(message, notes, _Placed(site.path, site.name, root.folder, site.factory))
+        placed = _Placed(
+            site.path, site.name, root.folder, site.factory, closure=("main.py", *modules)
+        )
+        self._finish(message, notes, placed)
 
     def _shim(
         self,
@@ -510,6 +516,7 @@ class _Run:
         plan: HoistPlan,
         extra: tuple[str, ...],
         notes: list[str],
+        modules: list[str],
     ) -> None:
         site = choice.site
         top = plan.top
@@ -550,10 +557,11 @@ class _Run:
         if stale:
             notes.append(f"these still mention {top}/: {', '.join(stale[:5])}")
         notes.extend(plan.notes)
+        closure = ("main.py", *(moved_path(p, top) for p in modules))
         if module_path == "main.py":
-            placed = _Placed("main.py", "app", new_root, False, new_extra)
+            placed = _Placed("main.py", "app", new_root, False, new_extra, closure)
         else:
-            placed = _Placed(module_path, site.name, new_root, site.factory, new_extra)
+            placed = _Placed(module_path, site.name, new_root, site.factory, new_extra, closure)
         self._finish(message, notes, placed)
 
     def _finish(self, message: str, notes: list[str], placed: _Placed) -> None:
@@ -571,6 +579,8 @@ class _Run:
             placed.module_path, placed.attribute, placed.import_root, placed.factory
         )
         facts.entry_modules.update({"main.py", placed.module_path})
+        closure = placed.closure or tuple(self.graph.reachable("main.py"))
+        facts.space_modules = frozenset({"main.py", placed.module_path, *closure})
         layout = Layout(self.workspace.paths())
         names = layout.top_level_names("") | layout.top_level_names(placed.import_root)
         for folder in placed.extra_paths:

@@ -104,6 +104,8 @@ class ServerStartCall(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         for path, _text in ctx.python_files(*NEEDLES):
+            if not ctx.in_space(path):
+                continue  # a dev script or another service: the Space never runs it
             syntax = ctx.syntax(path)
             if syntax is not None and syntax.tree is not None and not imports_server(syntax.tree):
                 continue  # mentions uvicorn, imports none of it: no need for the slow parse

@@ -118,6 +118,8 @@ class MainBlock(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         for path, text in ctx.python_files("__main__"):
+            if not ctx.in_space(path):
+                continue  # a dev script, a test or another service: the Space never runs it
             syntax = ctx.syntax(path)
             tree = syntax.tree if syntax is not None else None
             if tree is not None and not has_main_guard(tree):

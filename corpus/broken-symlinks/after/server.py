@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+
+
+def configure(app: FastAPI) -> None:
+    app.title = "demo"
+
+
+def serve(app: FastAPI) -> None:
+    pass

@@ -1,6 +1,9 @@
 from fastapi import FastAPI
 
+from server import configure
+
 app = FastAPI()
+configure(app)
 
 
 @app.get("/")

@@ -1,5 +1,10 @@
 import uvicorn
+from fastapi import FastAPI
 
-from main import app
 
-uvicorn.run(app)
+def configure(app: FastAPI) -> None:
+    app.title = "demo"
+
+
+def serve(app: FastAPI) -> None:
+    uvicorn.run(app)
