@@ -392,6 +392,8 @@ class _MainBlocks:
         block = self._split(guard, uses, servers)
         if not (is_entry or block.starts_server):
             return None, []
+        if self.rule_ctx.app_undecided and not block.starts_server:
+            return None, []  # no app chosen: a script's own block is not the Space's business
         if not self.rule_ctx.allows(self.path, line):
             return None, []
         if guard.orelse is not None:
