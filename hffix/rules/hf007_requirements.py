@@ -212,6 +212,7 @@ class _Run:
         text = self.merge_sources(text, newline)
         uses = self.code_imports()
         text = self.fix_wrong_entries(text, newline, uses)
+        declared_text = text  # what the repository declared, before hffix adds anything
         additions = self.additions(text, uses)
         if additions:
             text = merge_requirements(text, "\n".join(a.line for a in additions), newline)
@@ -221,7 +222,7 @@ class _Run:
             ctx.report(
                 ROOT_FILE, f"added `{addition.line}`: {addition.reason}{where}", status=Status.FIXED
             )
-        self.check_freeze(text, uses)
+        self.check_freeze(text, declared_text, uses)
         self.write(existing, text)
 
     def report_unreadable_lines(self, text: str) -> None:
@@ -528,16 +529,18 @@ class _Run:
         )
         return None
 
-    def check_freeze(self, text: str, uses: dict[str, tuple[str, str, int]]) -> None:
+    def check_freeze(
+        self, text: str, declared_text: str, uses: dict[str, tuple[str, str, int]]
+    ) -> None:
+        """A pinned list that looks like another environment's `pip freeze` and lacked what
+        the app imports (``declared_text``: the root file plus the merged manifests)."""
         lines = [r for r in parse_requirements(text) if r.kind is LineKind.REQUIREMENT]
         pinned = [
             r for r in lines if r.requirement is not None and "==" in str(r.requirement.specifier)
         ]
         if len(lines) < _FREEZE_MIN_LINES or len(pinned) < 0.9 * len(lines):
             return
-        origin = self.ws.origin(ROOT_FILE) if self.ws.exists(ROOT_FILE) else None
-        original = self.ws.original_text(origin) if origin else ""
-        before = self.declared(original) if original else _Declared()
+        before = self.declared(declared_text)
         lacking = []
         for module in sorted(uses):
             resolution = distributions.resolve(module, environment=self.environment)
