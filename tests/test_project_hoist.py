@@ -138,3 +138,56 @@ def test_ignored_files_left_behind_are_named(make_repo: Callable[..., Path]) -> 
     assert result.notes == [
         "ignored files stay in backend/ (.env); move them yourself if you need them"
     ]
+
+
+# ------------------------------------------------------------------ what discovery skips
+
+
+_BACKEND = {
+    "README.md": "# x\n",
+    "backend/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "backend/data/users.json": '{"users": ["from-backend"]}\n',
+    "backend/app/config.py": "DEBUG = False\n",
+}
+
+
+def _write_repo(root: Path) -> None:
+    from hffix.cli import main
+
+    assert main(["--write", "--no-color", str(root)]) in (0, 1)
+
+
+def test_a_git_ignored_root_file_stops_the_hoist(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {**_BACKEND, ".gitignore": "/data/\n", "data/users.json": '{"users": ["real-user"]}\n'}
+    )
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistBlocked)
+    assert "data/" in result.reason and "does not read" in result.reason
+    _write_repo(root)
+    assert (root / "data/users.json").read_text() == '{"users": ["real-user"]}\n'
+    assert (root / "backend/data/users.json").is_file()  # not moved: a shim instead
+
+
+def test_a_nested_repository_at_the_root_is_never_written_into(
+    make_repo: Callable[..., Path],
+) -> None:
+    import subprocess
+
+    root = make_repo({**_BACKEND, "app/notes.txt": "uncommitted work\n"})
+    subprocess.run(["git", "init", "-q", str(root / "app")], check=True)
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistBlocked)
+    assert "app/" in result.reason
+    _write_repo(root)
+    assert sorted(p.name for p in (root / "app").iterdir()) == [".git", "notes.txt"]
+    assert (root / "backend/app/config.py").is_file()
+
+
+def test_a_file_where_the_move_needs_a_folder_stops_the_hoist(
+    make_repo: Callable[..., Path],
+) -> None:
+    root = make_repo({**_BACKEND, ".gitignore": "/app\n", "app": "not a folder\n"})
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistBlocked)
+    assert "app" in result.reason

@@ -196,6 +196,20 @@ def test_writer_refuses_a_file_changed_since_planning(tmp_path: Path) -> None:
     assert (tmp_path / "a.py").read_text() == "x = 1\n"
 
 
+def test_writer_refuses_a_rename_onto_a_file_planning_never_saw(tmp_path: Path) -> None:
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "users.json").write_text("moved\n")
+    (tmp_path / ".gitignore").write_text("/users.json\n")
+    (tmp_path / "users.json").write_text("the user's own data\n")  # ignored: not in the view
+    ws = Workspace.load(tmp_path)
+    assert not ws.exists("users.json")
+    ws.rename("backend/users.json", "users.json")
+    with pytest.raises(WriteError, match=r"users\.json: appeared since planning"):
+        apply_changes(tmp_path, ws.changes())
+    assert (tmp_path / "users.json").read_text() == "the user's own data\n"
+    assert (tmp_path / "backend" / "users.json").read_text() == "moved\n"
+
+
 def test_writer_rolls_back_when_a_write_fails(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     locked = tmp_path / "locked"

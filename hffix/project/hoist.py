@@ -103,8 +103,13 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
         return HoistBlocked(f"the repository root also holds {shown}")
     plan = HoistPlan(top)
     blocked: list[str] = []
+    unseen: list[str] = []
     for source in layout.files_under(top):
         target = relative(source, top)
+        hidden = _unseen_on_disk(workspace.root, layout, target)
+        if hidden is not None:
+            unseen.append(hidden)
+            continue
         if layout.is_dir(target) and not layout.is_file(target):
             blocked.append(f"{source} (a folder {target}/ exists)")
             continue
@@ -120,10 +125,41 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
             plan.duplicates.append(source)
         else:
             blocked.append(f"{source} and {target}")
+    if unseen:
+        listed = sorted(set(unseen))
+        more = f" and {len(listed) - 4} more" if len(listed) > 4 else ""
+        return HoistBlocked(
+            "the root already has, on disk, paths hffix does not read (git-ignored, excluded "
+            f"or another repository): {', '.join(listed[:4])}{more}"
+        )
     if blocked:
         return HoistBlocked("these files collide: " + "; ".join(blocked[:4]))
     plan.notes.extend(_left_behind(workspace.root, layout, top))
     return plan
+
+
+def _unseen_on_disk(root: Path, layout: Layout, target: str) -> str | None:
+    """What stands on disk at ``target`` that discovery did not list, if anything: a
+    git-ignored or excluded file, a nested repository in a folder above it, or a file or
+    link where the move needs a folder. A move there would overwrite what hffix never read
+    or write into another repository."""
+    parts = target.split("/")
+    for end in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:end])
+        path = os.path.join(root, prefix)
+        if end == len(parts):
+            if not layout.is_file(prefix) and os.path.lexists(path):
+                return prefix
+            return None
+        if os.path.lexists(os.path.join(path, ".git")):
+            return f"{prefix}/ (another repository)"
+        if layout.is_dir(prefix):
+            continue
+        if not os.path.lexists(path):
+            return None  # nothing there: the move creates the folder
+        if os.path.islink(path) or not os.path.isdir(path):
+            return prefix
+    return None
 
 
 def _read(workspace: Workspace, path: str) -> str | None:

@@ -97,7 +97,11 @@ def _verify_unchanged(root: Path, changes: Sequence[FileChange]) -> None:
             continue
         _inside(root, change.old_path)
         if change.new_path is not None:
-            _inside(root, change.new_path)
+            target = _inside(root, change.new_path)
+            moved = change.new_path != change.old_path and change.new_path not in deleted
+            if moved and (target.exists() or target.is_symlink()):
+                # Planning never saw it (git-ignored, excluded, another repository).
+                raise WriteError(f"{change.new_path}: appeared since planning; nothing written")
         try:
             current = (root / change.old_path).read_bytes()
         except OSError as exc:
