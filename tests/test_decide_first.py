@@ -59,8 +59,9 @@ def test_a_moved_file_maps_to_its_path_on_disk() -> None:
     assert positions.locate("config.py", 3, 16) == Location("backend/config.py", 3, 16)
 
 
-def test_a_path_not_in_the_view_is_kept() -> None:
+def test_a_path_not_in_the_view_is_kept_without_position() -> None:
     assert _positions("", None).locate("main.py") == Location("main.py")
+    assert _positions("", None).locate("requirements.txt", 3, 1) == Location("requirements.txt")
 
 
 # ------------------------------------------------------------------ findings on disk

@@ -276,13 +276,13 @@ class PositionMap:
     def locate(self, path: str, line: int = 0, col: int = 0) -> Location:
         """Where (``path``, ``line``, ``col``) of this view is on disk.
 
-        A path that did not exist in the view is returned as it is (a file the fix
-        creates). A file that is new in the view has no position on disk, nor has a line
-        that an earlier rule inserted: both map to the file as a whole.
+        A path that did not exist in the view (a file the fix creates), a file that is new in
+        the view and a line that an earlier rule inserted have no position on disk: they
+        map to the file as a whole.
         """
         entry = self._entries.get(path)
         if entry is None:
-            return Location(path, line, col)
+            return Location(path)
         origin, edited = entry
         if origin is None:
             return Location(path)
