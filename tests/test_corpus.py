@@ -3,6 +3,7 @@
 For each case, on temporary copies: ``--dry-run`` writes nothing and its patch, applied
 with ``git apply``, gives ``after/``; ``--write`` gives ``after/`` exactly; a second
 ``--write`` changes nothing; exit codes and finding codes are those ``case.toml`` names.
+After ``--write``, ``--check`` finds nothing fixable and nothing in the files hffix created.
 A case without ``after/`` expects the repository to stay as it is.
 """
 
@@ -65,6 +66,18 @@ def load_cases() -> list[Case]:
 CASES = load_cases()
 
 
+def _created_paths(patch: bytes) -> set[str]:
+    """The files a git-style patch creates (moved and edited files are not among them)."""
+    created: set[str] = set()
+    current = ""
+    for line in patch.decode("utf-8", "replace").splitlines():
+        if line.startswith("diff --git "):
+            current = line.rsplit(" b/", 1)[-1]
+        elif line.startswith("new file mode"):
+            created.add(current)
+    return created
+
+
 def run_cli(capsysbinary: pytest.CaptureFixture[bytes], *args: str) -> tuple[int, bytes, str]:
     code = main(list(args))
     captured = capsysbinary.readouterr()
@@ -85,6 +98,7 @@ def test_case(case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[by
         assert text in err
     git_apply(dry, patch)
     assert snapshot(dry) == expected, "the --dry-run patch does not give after/"
+    first_patch = patch
 
     # --write gives after/ exactly.
     wet = copy_tree(case.before, tmp_path / "wet")
@@ -98,6 +112,14 @@ def test_case(case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[by
     assert snapshot(wet) == expected, "a second --write changed the repository"
     code, patch, err = run_cli(capsysbinary, "--dry-run", "--no-color", *case.args, str(wet))
     assert patch == b"", "a second run still has changes"
+
+    # Converged: a check of the written tree finds nothing fixable, and nothing in the
+    # files hffix created (moved files keep their owner's findings).
+    code, out, err = run_cli(capsysbinary, "--check", "--format", "json", *case.args, str(wet))
+    left = [f for r in json.loads(out)["repositories"] for f in r["findings"]]
+    created = _created_paths(first_patch)
+    assert [f for f in left if f["status"] == "fixed"] == [], "fixable findings after --write"
+    assert [f for f in left if f["path"] in created] == [], "findings about files hffix wrote"
 
     # Finding codes, from the machine-readable report.
     code, out, err = run_cli(

@@ -424,7 +424,16 @@ class _Run:
         if root.package is not None:
             dotted = self.layout.module_name(site.path, "")
             shim = replace(shim, root_package=root.package, import_name=f"{root.package}.{dotted}")
-        self.workspace.write("main.py", render(shim))
+        placed = _Placed(
+            site.path, site.name, root.folder, site.factory, closure=("main.py", *modules)
+        )
+        text = render(shim)
+        if not moved and self.read("main.py") == text:
+            # hffix's own shim, exactly as it would write it (the importlib form, which the
+            # app graph cannot follow): compliant, nothing to report.
+            self._record(placed)
+            return
+        self.workspace.write("main.py", text)
         how = "imports" if shim.import_name else "loads"
         message = (
             f"{Entrypoint.MESSAGE}: wrote main.py, which {how} `{site.name}` from "
@@ -442,9 +451,6 @@ class _Run:
         if root.unresolved:
             names = ", ".join(f"`{n}`" for n in root.unresolved[:3])
             message += f"; check imports that do not resolve from there: {names}"
-        placed = _Placed(
-            site.path, site.name, root.folder, site.factory, closure=("main.py", *modules)
-        )
         self._finish(message, notes, placed)
 
     def _shim(
@@ -583,7 +589,13 @@ class _Run:
         facts.space_modules = frozenset({"main.py", placed.module_path, *closure})
         layout = Layout(self.workspace.paths())
         names = layout.top_level_names("") | layout.top_level_names(placed.import_root)
-        for folder in placed.extra_paths:
+        folders = set(placed.extra_paths)
+        if placed.module_path == "main.py":
+            # A root main.py that puts folders on sys.path (hffix's shim among them) makes
+            # their modules first-party too.
+            summary = self.graph.summary("main.py")
+            folders.update(summary.sys_path if summary is not None else ())
+        for folder in sorted(folders):
             names |= layout.top_level_names(folder)
         facts.first_party.update(names)
 
