@@ -20,6 +20,7 @@ from hffix.requirements import (
     canonical_name,
     merge_requirements,
     parse_requirements,
+    requirement_name,
 )
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.textio import TextFormat
@@ -47,6 +48,22 @@ def _commented(line: RequirementLine, why: str) -> str:
     physical = line.text.split("\n")
     physical[0] = f"# {physical[0]}  # hffix: {why}"
     return "\n".join([physical[0], *(f"# {p}" for p in physical[1:])])
+
+
+# A line hffix commented out on an earlier run: `# dotenv>=0.9  # hffix: not python-dotenv`.
+_COMMENTED_BY_HFFIX = re.compile(r"^#\s*(?P<line>[^#]+?)\s+# hffix: ", re.MULTILINE)
+
+
+def _commented_names(text: str) -> set[str]:
+    """Canonical names of the requirements hffix commented out in ``text``: merging a
+    manifest that still lists one must not bring it back (a second run would change
+    the file again)."""
+    names = set()
+    for match in _COMMENTED_BY_HFFIX.finditer(text):
+        name = requirement_name(match.group("line").strip())
+        if name is not None:
+            names.add(canonical_name(name))
+    return names
 
 
 # A local path or URL: pip installs it, its distribution name is just not known here.
@@ -282,6 +299,13 @@ class _Run:
         return self._merge(text, "\n".join(declared.lines), newline, declared.source)
 
     def _merge(self, text: str, extra: str, newline: str, source: str) -> str:
+        dropped = _commented_names(text)
+        if dropped:
+            kept = []
+            for line in parse_requirements(extra):
+                if line.name is None or canonical_name(line.name) not in dropped:
+                    kept.append(line.text)
+            extra = "\n".join(kept)
         merged = merge_requirements(text, extra, newline, source=source)
         if merged != text:
             added = [
@@ -392,6 +416,8 @@ class _Run:
     def _import_need(self, module: str, path: str, line: int) -> None:
         resolution = distributions.resolve(module, environment=self.environment)
         if resolution is None:
+            if self._declared.has(canonical_name(module.split(".")[0])):
+                return  # a requirement of the import's own name provides it (chromadb)
             if self.ctx.allows(path, line):
                 self.ctx.report(
                     path,

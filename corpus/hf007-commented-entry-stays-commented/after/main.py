@@ -1,0 +1,5 @@
+from dotenv import load_dotenv
+from fastapi import FastAPI
+
+load_dotenv()
+app = FastAPI()
