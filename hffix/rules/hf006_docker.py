@@ -7,7 +7,7 @@ import re
 
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
-from hffix.requirements import requirement_name
+from hffix.requirements import canonical_name, requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
 
@@ -24,8 +24,38 @@ _BUILD_ONLY_ENV = re.compile(
     r"^(PYTHON[A-Z_]*|PIP_[A-Z_]*|POETRY_[A-Z_]*|UV_[A-Z_]*|PIPENV_[A-Z_]*|PATH|HOME|LANG|"
     r"LANGUAGE|LC_[A-Z_]*|DEBIAN_FRONTEND|VIRTUAL_ENV|PORT|HOST|APP_HOME|WORKDIR|TERM)$"
 )
-_PYTHON_APT = re.compile(r"^(python3?(-[\w.+-]+)?|python-is-python3|pip)$")
-_PIP_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+_PYTHON_APT = re.compile(r"^(python3?(\.\d+)?(-[\w.+-]+)?|python-is-python3|pip)$")
+# Build and packaging tools a Dockerfile installs to build the image, not to run the app
+# (canonical names): never runtime requirements of the Space.
+_PIP_TOOLS = frozenset(
+    {
+        "build",
+        "flit",
+        "flit-core",
+        "hatch",
+        "hatchling",
+        "maturin",
+        "pdm",
+        "pip",
+        "pip-tools",
+        "pipenv",
+        "poetry",
+        "poetry-core",
+        "poetry-dynamic-versioning",
+        "poetry-plugin-export",
+        "setuptools",
+        "setuptools-scm",
+        "twine",
+        "uv",
+        "virtualenv",
+        "wheel",
+    }
+)
+
+
+def _is_build_tool(package: str) -> bool:
+    name = requirement_name(package)
+    return name is not None and canonical_name(name) in _PIP_TOOLS
 
 
 def _mask(value: str) -> str:
@@ -132,7 +162,7 @@ class Docker(Rule):
             return
         found = dockerfile.harvest(text)
         harvested: list[str] = []
-        pip = [(p, line) for p, line in found.pip_packages if requirement_name(p) not in _PIP_TOOLS]
+        pip = [(p, line) for p, line in found.pip_packages if not _is_build_tool(p)]
         for package, line in pip:
             if requirement_name(package) is not None:
                 ctx.facts.requirements.setdefault(
