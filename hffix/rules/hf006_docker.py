@@ -7,6 +7,7 @@ import re
 
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
+from hffix.project import frontmatter
 from hffix.requirements import canonical_name, requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
@@ -56,6 +57,27 @@ _PIP_TOOLS = frozenset(
 def _is_build_tool(package: str) -> bool:
     name = requirement_name(package)
     return name is not None and canonical_name(name) in _PIP_TOOLS
+
+
+_DOCKER_SPACE = (
+    "left as it is, because README.md's front matter says `sdk: docker` and no "
+    "`[tool.hffix] sdk` names the SDK to switch to: the Space is built from this Dockerfile "
+    "until then (see HF008)"
+)
+
+
+def _declares_docker_space(ctx: RuleContext) -> bool:
+    """README.md's front matter makes this a Docker Space, and the configuration does not
+    say what to switch to: deleting the Dockerfile would leave a Space that cannot build."""
+    if ctx.config.option("sdk") is not None or not ctx.workspace.exists("README.md"):
+        return False
+    text = ctx.text("README.md")
+    try:
+        front = frontmatter.parse(text) if text is not None else None
+    except frontmatter.FrontMatterError:
+        return False
+    entry = front.entries.get("sdk") if front is not None else None
+    return entry is not None and frontmatter.scalar(entry) == "docker"
 
 
 def _mask(value: str) -> str:
@@ -125,6 +147,7 @@ class Docker(Rule):
         folders = tree.backend_folders(ctx.workspace, ctx.facts)
         root_of_imports = ctx.facts.app.import_root.strip("/") if ctx.facts.app else ""
         apt: dict[str, str] = {}
+        docker_space = _declares_docker_space(ctx)
         for path in ctx.workspace.paths():
             folder = posixpath.dirname(path)
             inside = folder in folders or bool(
@@ -133,16 +156,17 @@ class Docker(Rule):
             if not inside or not ctx.allows(path):
                 continue
             name = posixpath.basename(path)
-            if ctx.app_undecided and _DOCKER_NAME.match(name):
+            if (ctx.app_undecided or docker_space) and _DOCKER_NAME.match(name):
                 # The Dockerfile is how the repository runs today and the evidence a later
                 # run chooses the app from: nothing is harvested or deleted.
+                what = f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden)"
                 ctx.report(
                     path,
-                    ctx.kept_message(f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden)"),
+                    ctx.kept_message(what) if ctx.app_undecided else f"{what}: {_DOCKER_SPACE}",
                     status=Status.MANUAL,
                 )
                 continue
-            if ctx.app_undecided and name.lower() == ".dockerignore":
+            if (ctx.app_undecided or docker_space) and name.lower() == ".dockerignore":
                 continue
             if name.lower() == ".dockerignore":
                 ctx.report(

@@ -1,0 +1,6 @@
+# Hugging Face Spaces entrypoint written by hffix: serves `app` from app.py.
+from dotenv import load_dotenv
+
+load_dotenv()
+
+from app import app  # noqa: E402
