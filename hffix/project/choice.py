@@ -121,11 +121,13 @@ class Chooser:
         if not sites:
             return None
         # The module that builds the app, else the script itself; never a __main__.py,
-        # whose import would run it.
+        # whose import would run it; never the factory when an object made by it is served
+        # (calling the factory again builds an app without the routes added afterwards).
         return min(
             sites,
             key=lambda s: (
                 s.path.endswith("__main__.py"),
+                s.factory,
                 s.path != resolved.origin.path,  # type: ignore[union-attr]
                 s.path != path,
                 s.path,

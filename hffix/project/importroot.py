@@ -50,25 +50,36 @@ def package_base(graph: AppGraph, module_path: str) -> str:
 
 
 def import_root(
-    graph: AppGraph, module_path: str, named_base: str | None = None, named_by: str = ""
+    graph: AppGraph,
+    module_path: str,
+    named_base: str | None = None,
+    named_by: str = "",
+    *,
+    weak: bool = False,
 ) -> ImportRoot:
+    """The import root of ``module_path``. ``named_base`` is the folder a run command runs
+    it from; ``weak`` when that is only a script's own folder (``uvicorn.run(app)`` in the
+    module, which may as well be run as ``python -m pkg.main``): then it counts only if the
+    first-party imports of the app's modules resolve from there."""
     layout = graph.layout
-    if named_base is not None:
-        dotted = layout.importable_as(module_path, named_base)
-        if dotted is not None:
-            reason = f"{named_by or 'the run command'} imports `{dotted}` from there"
-            return ImportRoot(named_base, reason, dotted)
     candidates = [
         folder
         for folder in ancestors(parent(module_path))
         if layout.module_name(module_path, folder) is not None
     ]
+    if named_base is not None:
+        dotted = layout.importable_as(module_path, named_base)
+        if dotted is not None and not (
+            weak and _imports_need_another_root(graph, module_path, named_base, candidates)
+        ):
+            reason = f"{named_by or 'the run command'} imports `{dotted}` from there"
+            return ImportRoot(named_base, reason, dotted)
     summary = graph.summary(module_path)
     level = max((ref.level for ref in summary.imports), default=0) if summary else 0
     if level:
         candidates = [f for f in candidates if _package_depth(graph, module_path, f) >= level]
     modules = graph.reachable(module_path)
-    extra = {folder for path in modules for folder in _sys_path(graph, path)}
+    extra = _sys_paths(graph, modules)
     if layout.is_regular_package("") and layout.module_name(module_path, "") is not None:
         name = _own_name(graph, modules, extra)
         if name is not None or not candidates:
@@ -77,17 +88,7 @@ def import_root(
             return ImportRoot("", reason, None, package=name or ROOT_PACKAGE)
     if not candidates:
         return ImportRoot(parent(module_path), "no folder can import it by name", None)
-    first_party: set[str] = set()
-    for path in modules:
-        found = graph.summary(path)
-        for ref in found.imports if found else ():
-            if (
-                ref.level == 0
-                and ref.module
-                and not _resolves_from(graph, ref.module, extra)
-                and any(layout.resolve(f, ref.module) is not None for f in candidates)
-            ):
-                first_party.add(ref.module)
+    first_party = _first_party(graph, modules, candidates, extra)
     scores = {
         folder: sum(1 for name in first_party if layout.resolve(folder, name) is not None)
         for folder in candidates
@@ -111,6 +112,39 @@ def import_root(
     unresolved = tuple(sorted(n for n in first_party if layout.resolve(folder, n) is None))
     dotted = layout.importable_as(module_path, folder)
     return ImportRoot(folder, reason, dotted, unresolved)
+
+
+def _sys_paths(graph: AppGraph, modules: list[str]) -> set[str]:
+    return {folder for path in modules for folder in _sys_path(graph, path)}
+
+
+def _first_party(
+    graph: AppGraph, modules: list[str], candidates: list[str], extra: set[str]
+) -> set[str]:
+    """Absolute imports of ``modules`` that resolve from one of ``candidates`` (and not
+    from a folder the code puts on ``sys.path`` itself)."""
+    layout = graph.layout
+    found: set[str] = set()
+    for path in modules:
+        summary = graph.summary(path)
+        for ref in summary.imports if summary else ():
+            if (
+                ref.level == 0
+                and ref.module
+                and not _resolves_from(graph, ref.module, extra)
+                and any(layout.resolve(f, ref.module) is not None for f in candidates)
+            ):
+                found.add(ref.module)
+    return found
+
+
+def _imports_need_another_root(
+    graph: AppGraph, module_path: str, folder: str, candidates: list[str]
+) -> bool:
+    """Some first-party import of the app's modules does not resolve from ``folder``."""
+    modules = graph.reachable(module_path)
+    first_party = _first_party(graph, modules, candidates, _sys_paths(graph, modules))
+    return any(graph.layout.resolve(folder, name) is None for name in first_party)
 
 
 def _own_name(graph: AppGraph, modules: list[str], extra: set[str]) -> str | None:

@@ -397,6 +397,7 @@ class _Run:
             site.path,
             named.base if named else None,
             "that command" if named and named.priority < 9 else "the app option",
+            weak=named is not None and named.priority <= 1,  # the code's own uvicorn.run
         )
         modules = self.graph.reachable(site.path)
         cwd = named.cwd if named is not None and named.cwd is not None else root.folder

@@ -1,0 +1,6 @@
+# Hugging Face Spaces entrypoint written by hffix: serves `app` from shop/main.py.
+from dotenv import load_dotenv
+
+load_dotenv()
+
+from shop.main import app  # noqa: E402

@@ -1,0 +1,16 @@
+from shop import create_app
+from shop.api.routes import router
+
+app = create_app()
+app.include_router(router)
+
+
+@app.get("/")
+def root() -> dict[str, bool]:
+    return {"ok": True}
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run(app, host="0.0.0.0")
