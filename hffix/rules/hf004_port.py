@@ -34,6 +34,50 @@ SERVER_PORT = re.compile(
     r"GRANIAN|BACKEND|SERVICE|LISTEN|LISTENING|FASTAPI|ASGI|BIND)_)?PORT$"
 )
 VARIABLE = "PORT"
+# Clients of other services: in a module that imports one, a bare `PORT` constant is that
+# service's port (`SMTP_HOST = ...; PORT = 587`), not the app's.
+OTHER_SERVICE_MODULES = frozenset(
+    {
+        "aio_pika",
+        "aiokafka",
+        "aioredis",
+        "aiosmtplib",
+        "asyncpg",
+        "ftplib",
+        "imaplib",
+        "kafka",
+        "ldap3",
+        "motor",
+        "mysql",
+        "nats",
+        "paramiko",
+        "pika",
+        "poplib",
+        "psycopg",
+        "psycopg2",
+        "pymongo",
+        "pymysql",
+        "redis",
+        "smtplib",
+        "socket",
+    }
+)
+
+
+def imports_other_service(tree: ast.Module) -> bool:
+    """Whether the module imports a client of another service (see OTHER_SERVICE_MODULES)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        if any(name.split(".")[0] in OTHER_SERVICE_MODULES for name in names):
+            return True
+    return False
+
+
 # "port" as a word or the last part of a name: PORT, api_port, serverPort, port=; not "import".
 _MENTIONS_PORT = re.compile(
     r"(?<![A-Za-z])(?:port|PORT|Port)(?![a-z])|[a-z0-9]Port(?![a-z])|_PORT|_port"
@@ -99,8 +143,10 @@ class HardcodedPort(Rule):
     as default (a `str` when set, an `int` when not). Each becomes
     `int(os.environ.get("PORT", "8000"))` (a string literal stays a string:
     `os.environ.get("PORT", "8000")`), keeping the old port as the local default, with
-    `import os` added once. Database, Redis, SMTP and other services' ports are left alone;
-    so are pydantic `BaseSettings` fields, which already read the environment.
+    `import os` added once. Database, Redis, SMTP and other services' ports are left alone
+    (`DB_PORT`, `SMTP_PORT`, and a bare `PORT` in a module that imports such a service's
+    client: `smtplib`, `redis`, `pika`, `psycopg`, `socket`, ...); so are pydantic
+    `BaseSettings` fields, which already read the environment.
 
     On command lines in Procfiles, shell scripts, Makefiles, justfiles, `tox.ini`,
     `pyproject.toml` task tables, `package.json` scripts and extensionless start scripts,
@@ -182,7 +228,9 @@ class HardcodedPort(Rule):
         module = ctx.parse(path)
         if module is None:
             return
-        transformer = _Ports(ctx, path, module)
+        tree = syntax.tree if syntax is not None else None
+        other_service = tree is not None and imports_other_service(tree)
+        transformer = _Ports(ctx, path, module, other_service=other_service)
         result = module.visit(transformer)
         if transformer.needs_os:
             result = ensure_module_import(result, "os")
@@ -263,8 +311,12 @@ def _env_port(port: str, as_int: bool, quote: str = '"') -> cst.BaseExpression:
 class _Ports(cst.CSTTransformer):
     """Rewrites the ports of one module (visit that module with it, not a copy)."""
 
-    def __init__(self, rule_ctx: RuleContext, path: str, module: cst.Module) -> None:
+    def __init__(
+        self, rule_ctx: RuleContext, path: str, module: cst.Module, *, other_service: bool = False
+    ) -> None:
         super().__init__()
+        # The module talks to another service: a bare `PORT` is that service's port.
+        self._other_service = other_service
         self._positions = Positions(module)
         self._parents: list[cst.CSTNode] = []  # the nodes being visited, outermost first
         self.rule_ctx = rule_ctx
@@ -378,6 +430,8 @@ class _Ports(cst.CSTTransformer):
         if self._function_depth or not isinstance(target, cst.Name):
             return None
         if not is_server_port_name(target.value):
+            return None
+        if self._other_service and env_name(target.value) == VARIABLE:
             return None
         owner = self._class_depth[-1] if self._class_depth else None
         if owner is not None and owner.name.value in self._settings:
