@@ -181,10 +181,14 @@ class RuleContext:
 
         The finding keeps the place on disk: the path the file has there, and the line and
         column it has there (see :meth:`PositionMap.locate`). ``unsafe`` marks a fix that
-        needs ``--unsafe-fixes`` and was applied because it was given.
+        needs ``--unsafe-fixes`` and was applied because it was given. Every secret the
+        message quotes is masked (:func:`hffix.secrets.redact.mask_text`).
         """
+        from hffix.secrets.redact import mask_text  # the classifier: only when reporting
+
         where = self.positions.locate(path, line, col)
         unsafe = unsafe or status is Status.UNSAFE_FIX
+        message = mask_text(message)  # messages quote the repository: never a secret
         assert unsafe or status is not Status.UNSAFE_FIX
         self.session.findings.append(
             Finding(

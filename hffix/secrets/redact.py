@@ -14,7 +14,6 @@ import re
 import zlib
 from collections.abc import Iterable
 
-from hffix.repository.patch import binary_literal
 from hffix.secrets.classify import mask
 
 _ENCODINGS = ("utf-8", "latin-1", "utf-16-le", "utf-16-be")
@@ -59,6 +58,7 @@ def redact(patch: bytes, values: Iterable[str]) -> bytes:
     pairs = _replacements(values)
     if not pairs or not patch:
         return patch
+    from hffix.repository.patch import binary_literal  # hashlib, difflib: not at start-up
 
     def literal(match: re.Match[bytes]) -> bytes:
         data = _decode_literal(match.group(2))
@@ -69,3 +69,50 @@ def redact(patch: bytes, values: Iterable[str]) -> bytes:
 
     patch = _LITERAL.sub(literal, patch)
     return _mask_bytes(patch, pairs)
+
+
+# `NAME=value` and `NAME: value` as command lines, Dockerfiles and env files write them;
+# `NAME = "value"` and `environ["NAME"] = "value"` as code does.
+_ASSIGNMENTS = (
+    re.compile(r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:=|:[ \t]+)(?P<value>[^\s"'`,;)\]}]+)"""),
+    re.compile(
+        r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)["']?\]?[ \t]*[=:][ \t]*(?P<quote>["'])"""
+        r"""(?P<value>[^"'\n]+)(?P=quote)"""
+    ),
+)
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every secret it quotes masked: values a name makes a secret
+    (``OPENAI_API_KEY=...``, ``DB_PASSWORD: ...``), and values recognisable by shape alone
+    anywhere (provider tokens, private keys, bearer tokens, the password of a credentials
+    URL). Every message that quotes the repository passes through it before it reaches
+    a reporter (:meth:`hffix.rules.base.RuleContext.report`)."""
+    from hffix.secrets.classify import classify, recognise
+
+    def named(match: re.Match[str]) -> str:
+        value = match.group("value")
+        found = classify(value, match.group("name"))
+        if found is None:
+            return match.group(0)
+        start, end = match.start("value") - match.start(), match.end("value") - match.start()
+        return match.group(0)[:start] + mask(value) + match.group(0)[end:]
+
+    for pattern in _ASSIGNMENTS:
+        text = pattern.sub(named, text)
+    parts: list[str] = []
+    position = 0
+    while position < len(text):
+        found = recognise(text[position:])
+        if found is None:
+            break
+        if found.password_span is not None:  # a credentials URL: its password alone
+            start, end = found.password_span
+            parts.append(text[position : position + start] + "…")
+            position += max(end, start + 1)
+            continue
+        parts.append(text[position : position + found.start])
+        parts.append(found.masked)
+        position += max(found.end, found.start + 1)
+    parts.append(text[position:])
+    return "".join(parts)
