@@ -294,3 +294,21 @@ def test_implied_needs() -> None:
 def test_urls_without_a_sql_toolkit_are_ignored() -> None:
     source = 'URL = "postgresql+asyncpg://h/db"\n'
     assert implied.python_needs("main.py", source) == []
+
+
+def test_a_module_importing_a_test_framework_is_test_code() -> None:
+    import ast
+
+    from hffix.project.layout import is_test_module
+
+    def module(source: str, path: str = "app/check.py") -> bool:
+        return is_test_module(path, ast.parse(source))
+
+    assert module("import pytest\n")
+    assert module("from hypothesis import given\n")
+    assert module("import unittest\n")
+    assert not module("from unittest import mock\nimport httpx\n")
+    assert not module("from unittest.mock import patch\n")
+    assert not module("import httpx\n")
+    assert module("import httpx\n", path="tests/helpers.py")
+    assert not module("def f():\n    import pytest\n")  # only module-level imports count

@@ -8,6 +8,7 @@ beats a module of the same name, a module beats a namespace folder).
 
 from __future__ import annotations
 
+import ast
 import keyword
 import posixpath
 from collections.abc import Iterable, Iterator
@@ -67,6 +68,29 @@ def is_test_path(path: str) -> bool:
         or name.endswith("_test.py")
         or name == "conftest.py"
     )
+
+
+# Modules that only test code imports: a module importing one is test code wherever it is
+# (`app/test.py`, `verify_api.py`), and its imports are not the app's needs.
+TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "_pytest"})
+
+
+def is_test_module(path: str, tree: ast.Module | None) -> bool:
+    """Test code by its path (:func:`is_test_path`) or by what it imports at module level:
+    pytest, unittest (but not ``unittest.mock`` alone), hypothesis."""
+    if is_test_path(path):
+        return True
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] in TEST_FRAMEWORKS and not name.startswith("unittest.mock"):
+                return True
+    return False
 
 
 def display_folder(folder: str) -> str:

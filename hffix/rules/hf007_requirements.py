@@ -13,6 +13,7 @@ from packaging.specifiers import SpecifierSet
 from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
 from hffix.findings import FixSafety, Status
+from hffix.project.layout import is_test_module
 from hffix.repository.workspace import Unreadable
 from hffix.requirements import (
     LineKind,
@@ -337,6 +338,8 @@ class _Run:
             source = self.ctx.text(path)
             if source is None or self.ctx.config.ignored_in(path, Requirements.code):
                 continue
+            if is_test_module(path, self._tree(path)):
+                continue  # a module that imports pytest is test code: not the app's needs
             for use in modules.imports_of(source, self._tree(path)):
                 if use.level or use.type_checking or use.optional or not use.module:
                     continue
