@@ -273,18 +273,21 @@ class HardcodedSecret(Rule):
     def _dotenv(self, ctx: RuleContext, is_test: Callable[[str], bool], fixed: bool) -> None:
         workspace = ctx.workspace
         dotenvs = [p for p in workspace.paths() if envfile.is_dotenv(p) and not is_test(p)]
-        for path in dotenvs:
-            self._report_dotenv(ctx, path)
         for path in workspace.paths():
             if envfile.is_example(path) and not is_test(path):
                 self._clean_example(ctx, path)
         example_written = False
         if fixed or ctx.facts.variables:
             example_written = self._update_example(ctx, is_test)
+        ignored = False
         if dotenvs or example_written:
-            self._update_gitignore(ctx, dotenvs, example_written)
+            ignored = self._update_gitignore(ctx, dotenvs, example_written)
+        for path in dotenvs:
+            self._report_dotenv(ctx, path, ignored)
 
-    def _report_dotenv(self, ctx: RuleContext, path: str) -> None:
+    def _report_dotenv(self, ctx: RuleContext, path: str, ignored: bool) -> None:
+        """``ignored``: the .gitignore change that ignores it is in the plan; else the
+        finding says why not and stays for the user (every [fixed] has its change)."""
         text = ctx.text(path)
         if text is None or not ctx.allows(path):
             return
@@ -297,13 +300,20 @@ class HardcodedSecret(Rule):
             if found is not None and found.verdict is Verdict.SAFE:
                 secrets.append(f"{entry.name} ({found.kind} `{found.masked}`)")
         base = posixpath.basename(path)
-        message = f"`{path}` is not git-ignored: added `{base}` to .gitignore"
+        if ignored:
+            message = f"`{path}` is not git-ignored: added `{base}` to .gitignore"
+        else:
+            message = (
+                f"`{path}` is not git-ignored, and hffix cannot edit .gitignore (it is not "
+                f"readable text): add `{base}` to it by hand"
+            )
         if secrets:
             message += (
                 f"; it holds {', '.join(secrets)}. If it was ever committed, run "
                 f"`git rm --cached {path}` and rotate them: git history keeps them"
             )
-        ctx.report(path, message, status=Status.FIXED, variables=names)
+        status = Status.FIXED if ignored else Status.MANUAL
+        ctx.report(path, message, status=status, variables=names)
 
     def _clean_example(self, ctx: RuleContext, path: str) -> None:
         """Example files are committed on purpose: real-looking secrets in them lose their value."""
@@ -355,17 +365,20 @@ class HardcodedSecret(Rule):
         workspace.write(path, updated)
         return True
 
-    def _update_gitignore(self, ctx: RuleContext, dotenvs: list[str], example: bool) -> None:
+    def _update_gitignore(self, ctx: RuleContext, dotenvs: list[str], example: bool) -> bool:
+        """Plan the .gitignore lines that ignore ``dotenvs`` (or ``.env``); False when the
+        file exists but cannot be read as text, so nothing can be added."""
         workspace = ctx.workspace
         path = envfile.GITIGNORE
         current = ctx.text(path) if workspace.exists(path) else None
-        if workspace.exists(path) and current is None:
-            return
+        if workspace.exists(path) and (current is None or "\x00" in current):
+            return False
         wanted = dotenvs or ([".env"] if example else [])
         newline = workspace.newline(path) if workspace.exists(path) else "\n"
         updated = envfile.updated_gitignore(current, wanted, newline)
         if updated is not None:
             workspace.write(path, updated)
+        return True
 
 
 _READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
