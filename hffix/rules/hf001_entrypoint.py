@@ -492,6 +492,12 @@ class _Run:
         cwd_uses: list[tuple[str, int, str]],
     ) -> HoistPlan | HoistBlocked:
         top = root.folder.split("/")[0]
+        named = self._imports_by_name(modules, top)
+        if named is not None:
+            path, module = named
+            return HoistBlocked(
+                f"{path} imports `{module}`, which would no longer exist with {top}/ as the root"
+            )
         if cwd_uses and cwd != top:
             return HoistBlocked(
                 f"the app opens {self._describe_uses(cwd_uses)} relative to {display_folder(cwd)}"
@@ -515,6 +521,18 @@ class _Run:
                 where = f"{path}:{line}" if line else path
                 return HoistBlocked(f"{where} refers to files outside {top}/")
         return plan_hoist(self.workspace, self.layout, top)
+
+    def _imports_by_name(self, modules: list[str], top: str) -> tuple[str, str] | None:
+        """A module of the app that imports the folder to hoist by its name (`billing`
+        importing `billing.models`): hoisting would remove that package."""
+        for path in modules:
+            summary = self.graph.summary(path)
+            for ref in summary.imports if summary is not None else ():
+                if ref.level or ref.module.split(".")[0] != top:
+                    continue
+                if self.layout.resolve("", ref.module) is not None:
+                    return path, ref.module
+        return None
 
     def _hoist(
         self,

@@ -1,0 +1,11 @@
+# Hugging Face Spaces entrypoint written by hffix: serves `app` from billing/main.py.
+import os
+import sys
+
+from dotenv import load_dotenv
+
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_ROOT, "billing"))
+load_dotenv()
+
+from billing.main import app  # noqa: E402

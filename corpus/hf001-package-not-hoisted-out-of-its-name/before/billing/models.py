@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class Invoice(BaseModel):
+    id: int
+    total: float
