@@ -232,9 +232,24 @@ class _Run:
         text = self.fix_wrong_entries(text, newline, uses)
         declared_text = text  # what the repository declared, before hffix adds anything
         additions = self.additions(text, uses)
+        listed = {line.name for line in parse_requirements(text) if line.name}
         if additions:
             text = merge_requirements(text, "\n".join(a.line for a in additions), newline)
+        # Listed, but for other Pythons only (`fastapi==1.0; python_version >= "3.12"`): the
+        # merge keeps the file's line, so nothing is added; one finding says which.
+        marked_out = [a.name for a in additions if canonical_name(a.name) in listed]
+        if marked_out:
+            names = ", ".join(f"`{name}`" for name in marked_out[:8])
+            more = f" and {len(marked_out) - 8} more" if len(marked_out) > 8 else ""
+            ctx.report(
+                ROOT_FILE,
+                f"{names}{more} are listed with an environment marker that leaves them out on "
+                "Python 3.10, the Space's, although the app needs them: fix the markers by hand",
+                status=Status.MANUAL,
+            )
         for addition in additions:
+            if addition.name in marked_out:
+                continue
             # An added line is not on disk yet: the finding names the file as a whole.
             where = f" ({addition.where})" if addition.where else ""
             ctx.report(
