@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # libcst is imported when a module is first parsed with it (s
     import libcst as cst
 
 PYTHON_310 = (3, 10)
+# The deepest ``ast`` a module may have to be parsed with libcst. libcst's native parser
+# crashes the process (SIGSEGV) on a 10,000-term chain, and its visitors overflow the
+# stack near depth 150 (nested calls); real modules stay far below this.
+MAX_CST_DEPTH = 100
 _T = TypeVar("_T")
 
 
@@ -27,6 +31,9 @@ class SyntaxTree:
 
     tree: ast.Module | None  # None: the file does not parse at all
     error: SyntaxError | None  # why it does not parse with Python 3.10's grammar, if it does not
+    # Python's own parser gave up (nesting or size), not a syntax error: no other parser
+    # (libcst) may try it either.
+    too_complex: bool = False
 
 
 @dataclass
@@ -73,6 +80,16 @@ class Session:
     def _parse_cst(self, path: str, text: str) -> cst.Module | None:
         import libcst as cst
 
+        syntax = self.syntax(path)
+        if syntax is not None and (syntax.too_complex or syntax.tree is not None):
+            deep = syntax.tree is None or ast_depth(syntax.tree, MAX_CST_DEPTH) > MAX_CST_DEPTH
+            if deep:
+                self.diagnose(
+                    path,
+                    f"nested more than {MAX_CST_DEPTH} levels deep: not edited (libcst "
+                    "cannot parse it safely); fix it by hand if a rule reports it",
+                )
+                return None
         try:
             return cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
@@ -96,16 +113,35 @@ class Session:
         self._parsed[path] = (self.workspace.text(path), module)
 
 
+def ast_depth(tree: ast.AST, limit: int) -> int:
+    """The depth of ``tree`` (a module is 1), counted without recursion; stops counting
+    once it passes ``limit``."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def _parse_ast(text: str, path: str) -> SyntaxTree:
     try:
         return SyntaxTree(ast.parse(text, path, feature_version=PYTHON_310), None)
     except SyntaxError as too_new:
         newer_error: SyntaxError = too_new
-    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+    except ValueError as exc:  # NUL bytes
         return SyntaxTree(None, SyntaxError(str(exc) or type(exc).__name__))
+    except (RecursionError, MemoryError) as exc:  # absurd nesting or size
+        return SyntaxTree(None, SyntaxError(str(exc) or type(exc).__name__), too_complex=True)
     try:
         return SyntaxTree(ast.parse(text, path), newer_error)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (RecursionError, MemoryError):
+        return SyntaxTree(None, newer_error, too_complex=True)
+    except (SyntaxError, ValueError):
         return SyntaxTree(None, newer_error)
 
 
