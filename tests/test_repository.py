@@ -210,6 +210,38 @@ def test_writer_refuses_a_rename_onto_a_file_planning_never_saw(tmp_path: Path) 
     assert (tmp_path / "backend" / "users.json").read_text() == "moved\n"
 
 
+def test_a_symlink_planted_after_planning_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hffix.repository import writer
+
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "pkg").mkdir(parents=True)
+    outside.mkdir()
+    (repo / "pkg" / "a.py").write_text("x = 1\n")
+    (repo / "top.py").write_text("y = 1\n")
+    (outside / "a.py").write_text("x = 1\n")  # what the planted link will point at
+    ws = Workspace.load(repo)
+    ws.write("top.py", "y = 2\n")
+    ws.write("pkg/a.py", "x = 2\n")
+    ws.write("pkg/new.py", "z = 1\n")
+    changes = ws.changes()
+    verify = writer._verify_unchanged
+
+    def verify_then_plant(root: Path, planned: object) -> None:
+        verify(root, planned)  # type: ignore[arg-type]
+        (repo / "pkg" / "a.py").unlink()
+        (repo / "pkg").rmdir()
+        (repo / "pkg").symlink_to(outside, target_is_directory=True)
+
+    monkeypatch.setattr(writer, "_verify_unchanged", verify_then_plant)
+    with pytest.raises(WriteError, match="symbolic link"):
+        apply_changes(repo, changes)
+    assert sorted(p.name for p in outside.iterdir()) == ["a.py"]
+    assert (outside / "a.py").read_text() == "x = 1\n"
+    assert (repo / "top.py").read_text() == "y = 1\n"  # rolled back
+
+
 def test_writer_rolls_back_when_a_write_fails(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     locked = tmp_path / "locked"
@@ -251,11 +283,11 @@ def test_writer_rolls_back_on_injected_failure(
     real = writer._atomic_write
     calls = {"n": 0}
 
-    def flaky(path: Path, data: bytes, mode: int, created: list[Path]) -> None:
+    def flaky(root: Path, rel: str, data: bytes, mode: int, created: list[Path]) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
-            raise OSError(28, "No space left on device", str(path))
-        real(path, data, mode, created)
+            raise OSError(28, "No space left on device", str(root / rel))
+        real(root, rel, data, mode, created)
 
     monkeypatch.setattr(writer, "_atomic_write", flaky)
     before = snapshot(tmp_path)
@@ -298,11 +330,11 @@ def test_a_signal_during_write_waits_for_the_change_set(
     real = writer._atomic_write
     calls = {"n": 0}
 
-    def interrupted(path: Path, data: bytes, mode: int, created: list[Path]) -> None:
+    def interrupted(root: Path, rel: str, data: bytes, mode: int, created: list[Path]) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             os.kill(os.getpid(), signum)
-        real(path, data, mode, created)
+        real(root, rel, data, mode, created)
 
     class Terminated(Exception):
         pass

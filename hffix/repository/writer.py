@@ -42,7 +42,11 @@ def _inside(root: Path, rel: str) -> Path:
     return target
 
 
-def _atomic_write(path: Path, data: bytes, mode: int, created_dirs: list[Path]) -> None:
+def _atomic_write(root: Path, rel: str, data: bytes, mode: int, created_dirs: list[Path]) -> None:
+    """Write ``rel`` atomically; every folder on the way is checked again at write time,
+    just before the temporary file is made and again before it is moved into place (a
+    symbolic link planted since planning is refused, never written through)."""
+    path = _inside(root, rel)
     missing: list[Path] = []
     parent = path.parent
     while not parent.exists():
@@ -58,6 +62,7 @@ def _atomic_write(path: Path, data: bytes, mode: int, created_dirs: list[Path]) 
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, stat.S_IMODE(mode))
+        _inside(root, rel)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -165,25 +170,25 @@ def _apply_one(
     kind = change.kind
     if kind is ChangeKind.CREATE:
         assert change.new_path and change.new is not None and change.new_mode is not None
-        target = root / change.new_path
-        _atomic_write(target, change.new, change.new_mode, created_dirs)
-        undo.append(target.unlink)
+        new_path = change.new_path
+        _atomic_write(root, new_path, change.new, change.new_mode, created_dirs)
+        undo.append(lambda: _inside(root, new_path).unlink())
         return
     assert change.old_path and change.old is not None and change.old_mode is not None
-    source = root / change.old_path
+    old_path = change.old_path
     old, old_mode = change.old, change.old_mode
 
     def restore_source() -> None:
-        _atomic_write(source, old, old_mode, [])
+        _atomic_write(root, old_path, old, old_mode, [])
 
     if kind is ChangeKind.DELETE:
-        source.unlink()
+        _inside(root, old_path).unlink()
         undo.append(restore_source)
         return
     assert change.new_path and change.new is not None and change.new_mode is not None
-    target = root / change.new_path
-    _atomic_write(target, change.new, change.new_mode, created_dirs)
+    new_path = change.new_path
+    _atomic_write(root, new_path, change.new, change.new_mode, created_dirs)
     if kind is ChangeKind.RENAME:
-        undo.append(target.unlink)
-        source.unlink()
+        undo.append(lambda: _inside(root, new_path).unlink())
+        _inside(root, old_path).unlink()
     undo.append(restore_source)
