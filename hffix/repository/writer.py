@@ -142,37 +142,48 @@ def apply_changes(root: Path, changes: Sequence[FileChange]) -> None:
     if not changes:
         return
     _verify_unchanged(root, changes)
-    undo: list[Callable[[], None]] = []
+    undo: list[_Undo] = []
     created_dirs: list[Path] = []
     with _signals_held():
         try:
             for change in sorted(changes, key=lambda c: _APPLY_ORDER[c.kind]):
                 _apply_one(root, change, undo, created_dirs)
         except BaseException as exc:
-            for step in reversed(undo):
-                with contextlib.suppress(OSError):
+            failed: list[str] = []
+            for what, step in reversed(undo):
+                try:
                     step()
+                except OSError:
+                    failed.append(what)
             for folder in reversed(created_dirs):
                 with contextlib.suppress(OSError):
                     folder.rmdir()
             if isinstance(exc, OSError):
                 name = exc.filename or ""
+                if failed:
+                    raise WriteError(
+                        f"{name}: {exc.strerror}; rolled back except: {'; '.join(failed)}"
+                    ) from None
                 raise WriteError(f"{name}: {exc.strerror}; every change was rolled back") from None
+            if failed:
+                raise WriteError(f"interrupted; rolled back except: {'; '.join(failed)}") from exc
             raise
         for change in changes:
             if change.kind in (ChangeKind.DELETE, ChangeKind.RENAME) and change.old_path:
                 _remove_empty_parents(root, change.old_path)
 
 
-def _apply_one(
-    root: Path, change: FileChange, undo: list[Callable[[], None]], created_dirs: list[Path]
-) -> None:
+# A rollback step: what it restores (named in the error if it cannot), and how.
+_Undo = tuple[str, Callable[[], None]]
+
+
+def _apply_one(root: Path, change: FileChange, undo: list[_Undo], created_dirs: list[Path]) -> None:
     kind = change.kind
     if kind is ChangeKind.CREATE:
         assert change.new_path and change.new is not None and change.new_mode is not None
         new_path = change.new_path
         _atomic_write(root, new_path, change.new, change.new_mode, created_dirs)
-        undo.append(lambda: _inside(root, new_path).unlink())
+        undo.append((f"could not remove the new {new_path}", _inside(root, new_path).unlink))
         return
     assert change.old_path and change.old is not None and change.old_mode is not None
     old_path = change.old_path
@@ -183,12 +194,20 @@ def _apply_one(
 
     if kind is ChangeKind.DELETE:
         _inside(root, old_path).unlink()
-        undo.append(restore_source)
+        undo.append((f"could not restore the deleted {old_path}", restore_source))
         return
     assert change.new_path and change.new is not None and change.new_mode is not None
     new_path = change.new_path
     _atomic_write(root, new_path, change.new, change.new_mode, created_dirs)
-    if kind is ChangeKind.RENAME:
-        undo.append(lambda: _inside(root, new_path).unlink())
-        _inside(root, old_path).unlink()
-    undo.append(restore_source)
+    if kind is ChangeKind.MODIFY:
+        undo.append((f"could not restore {old_path}: it has the new text", restore_source))
+        return
+
+    def move_back() -> None:
+        # The source first: the moved copy goes only once the source is back, so a failure
+        # (a full disk) never removes the only copy left.
+        restore_source()
+        _inside(root, new_path).unlink()
+
+    undo.append((f"could not move {new_path} back to {old_path}: it is at {new_path}", move_back))
+    _inside(root, old_path).unlink()
