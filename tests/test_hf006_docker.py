@@ -135,3 +135,26 @@ def test_env_values_never_reach_messages(tmp_path: Path) -> None:
     text = "\n".join(f.message for f in result.findings)
     assert token not in text and "verbose-mode-value" not in text
     assert "UPSTREAM" in text and "MODE" in text
+
+
+def test_startup_steps_before_the_server() -> None:
+    from hffix.rules.hf006_docker import startup_steps
+
+    script = "set -e\nalembic upgrade head\npython -m app.initial_data\nexec uvicorn app.main:app\n"
+
+    def read(name: str) -> str | None:
+        return script if name.endswith("prestart.sh") else None
+
+    assert startup_steps('sh -c "alembic upgrade head && uvicorn main:app"', read) == [
+        "alembic upgrade head"
+    ]
+    assert startup_steps('["sh", "-c", "python -m seed && uvicorn main:app"]', read) == [
+        "python -m seed"
+    ]
+    assert startup_steps('["./prestart.sh"]', read) == [
+        "alembic upgrade head (in ./prestart.sh)",
+        "python -m app.initial_data (in ./prestart.sh)",
+    ]
+    assert startup_steps("cd /app && export X=1 && exec uvicorn main:app", read) == []
+    assert startup_steps('["uvicorn", "main:app"]', read) == []
+    assert startup_steps("python manage.py migrate", read) == []  # starts no server

@@ -27,9 +27,6 @@ import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
 from hffix.facts import RunCommand
 from hffix.project.layout import Layout, join, parent
 
@@ -119,6 +116,11 @@ def split_words(text: str) -> list[str]:
         return list(lexer)
     except ValueError:  # unbalanced quotes: fall back to plain words
         return text.split()
+
+
+def shlex_join(words: list[str]) -> str:
+    """Words back into one command line that :func:`split_words` splits into them again."""
+    return shlex.join(words)
 
 
 def simple_commands(words: list[str]) -> Iterator[list[str]]:
@@ -414,7 +416,8 @@ def _expand(value: str, env: dict[str, str]) -> str:
     return re.sub(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)", sub, value)
 
 
-def _exec_form(rest: str) -> list[str] | None:
+def exec_form(rest: str) -> list[str] | None:
+    """The words of a Dockerfile exec-form argument (`["uvicorn", "main:app"]`), or None."""
     if not rest.startswith("["):
         return None
     try:
@@ -486,7 +489,7 @@ def _docker_stages(text: str, folder: str, layout: Layout) -> list[_Stage]:
         elif keyword in {"COPY", "ADD"}:
             _docker_copy(rest, stage, folder, layout)
         elif keyword in {"CMD", "ENTRYPOINT"}:
-            exec_words = _exec_form(rest)
+            exec_words = exec_form(rest)
             value = (
                 (exec_words, True, number) if exec_words is not None else ([rest], False, number)
             )
@@ -512,7 +515,7 @@ def _docker_env(rest: str, env: dict[str, str], is_arg: bool) -> None:
 
 
 def _docker_copy(rest: str, stage: _Stage, folder: str, layout: Layout) -> None:
-    words = _exec_form(rest) or split_words(rest)
+    words = exec_form(rest) or split_words(rest)
     if any(w.startswith("--from") for w in words):
         return
     args = [w for w in words if not w.startswith("--")]
@@ -676,6 +679,9 @@ def _makefile_launches(path: str, text: str, harvest: Harvest) -> None:
 
 
 def _pyproject_launches(path: str, text: str, harvest: Harvest) -> None:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document = tomlkit.parse(text).unwrap()
     except TOMLKitError:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
-from hffix.project import frontmatter
+from hffix.project import frontmatter, runcommands
 from hffix.requirements import canonical_name, requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
@@ -78,6 +79,69 @@ def _declares_docker_space(ctx: RuleContext) -> bool:
         return False
     entry = front.entries.get("sdk") if front is not None else None
     return entry is not None and frontmatter.scalar(entry) == "docker"
+
+
+# Commands that prepare nothing the app needs: not start-up steps.
+_TRIVIAL_COMMANDS = frozenset(
+    {"cd", "echo", "printf", "export", "set", "true", "sleep", "exec", "wait", "env", "ls", "cat"}
+)
+_SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian", "fastapi")
+
+
+def _script_reader(ctx: RuleContext, dockerfile_path: str) -> Callable[[str], str | None]:
+    """Reads a script the command runs (``./prestart.sh``), from the Dockerfile's folder."""
+    folder = posixpath.dirname(dockerfile_path)
+
+    def read(name: str) -> str | None:
+        for candidate in (posixpath.normpath(posixpath.join(folder, name)), name.lstrip("/")):
+            if ctx.workspace.exists(candidate):
+                return ctx.text(candidate)
+        return None
+
+    return read
+
+
+def startup_steps(command: str, read_script: Callable[[str], str | None]) -> list[str]:
+    """The commands ``command`` (a CMD or ENTRYPOINT, shell or exec form) runs before it
+    starts the server; a shell script it runs (``./prestart.sh``) is read the same way, one
+    level deep. Empty when it starts no server: then its commands are not the app's."""
+    argv = runcommands.exec_form(command)
+    text = runcommands.shlex_join(argv) if argv is not None else command
+    steps, started = _steps(text, read_script)
+    return steps if started else []
+
+
+def _steps(text: str, read_script: Callable[[str], str | None] | None) -> tuple[list[str], bool]:
+    """(commands before the server, whether a server is started) for one command line."""
+    steps: list[str] = []
+    for words in runcommands.simple_commands(runcommands.split_words(text)):
+        head = posixpath.basename(words[0])
+        if head == "exec" and len(words) > 1:
+            words = words[1:]
+            head = posixpath.basename(words[0])
+        if head in {"sh", "bash"} and len(words) > 2 and words[1] in {"-c", "-ec", "-ce"}:
+            inner, started = _steps(words[2], read_script)
+            steps.extend(inner)
+            if started:
+                return steps, True
+            continue
+        if head in _SERVERS or (head.startswith("python") and "uvicorn" in words[1:3]):
+            return steps, True
+        if head in _TRIVIAL_COMMANDS or "=" in words[0]:
+            continue
+        script = words[1] if head in {"sh", "bash"} and len(words) > 1 else words[0]
+        body = read_script(script) if read_script is not None and script.endswith(".sh") else None
+        if body is not None:
+            for line in body.splitlines():
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                inner, started = _steps(line, None)
+                steps.extend(f"{step} (in {script})" for step in inner)
+                if started:
+                    return steps, True
+            continue
+        steps.append(" ".join(words)[:80])
+    return steps, False
 
 
 def _mask(value: str) -> str:
@@ -207,8 +271,11 @@ class Docker(Rule):
                 col=1,
             )
         if found.pip_files:
-            files = ", ".join(f"`{f}`" for f, _ in found.pip_files)
-            harvested.append(f"it installed {files} (HF007 merges the backend's requirement files)")
+            names = list(dict.fromkeys(f for f, _ in found.pip_files))
+            files = ", ".join(f"`{f}`" for f in names)
+            at_root = posixpath.dirname(path) == "" and names == ["requirements.txt"]
+            merge = "" if at_root else " (HF007 merges the backend's requirement files)"
+            harvested.append(f"it installed {files}{merge}")
         debian = [(p, line) for p, line in found.apt_packages if not _PYTHON_APT.match(p)]
         for package, _line in debian:
             apt.setdefault(package, path)
@@ -232,6 +299,7 @@ class Docker(Rule):
                 harvested.append(
                     f"it started the app with {instruction.keyword} `{instruction.argument}`"
                 )
+                self._startup_steps(ctx, path, instruction)
         summary = "; ".join(harvested) if harvested else "nothing to carry over"
         ctx.report(
             path,
@@ -240,6 +308,24 @@ class Docker(Rule):
             variables=names,
         )
         ctx.workspace.delete(path)
+
+    def _startup_steps(
+        self, ctx: RuleContext, path: str, instruction: dockerfile.Instruction
+    ) -> None:
+        """Commands the container ran before the server (`alembic upgrade head && uvicorn
+        ...`, a `prestart.sh`): a Space runs only the app, so each is reported."""
+        steps = startup_steps(instruction.argument, _script_reader(ctx, path))
+        if steps:
+            shown = ", ".join(f"`{step}`" for step in steps[:4])
+            ctx.report(
+                path,
+                f"the container ran {shown} before starting the app; a Space only imports "
+                "main.py, so nothing runs it: call it from the app's lifespan (startup) or run "
+                "it once by hand",
+                status=Status.MANUAL,
+                line=instruction.line,
+                col=1,
+            )
 
     def _env(self, ctx: RuleContext, path: str, env: list[tuple[str, str, int]]) -> list[str]:
         names: list[str] = []
