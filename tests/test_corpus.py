@@ -133,3 +133,37 @@ def test_case(case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[by
 
 def test_corpus_is_not_empty() -> None:
     assert len(CASES) >= 12
+
+
+SHIM_CASES = [
+    c
+    for c in CASES
+    if (c.after / "main.py").is_file()
+    and (c.after / "main.py").read_text(encoding="utf-8").startswith("# Hugging Face Spaces")
+]
+
+
+@pytest.mark.parametrize("case", SHIM_CASES, ids=[c.name for c in SHIM_CASES])
+def test_the_written_main_py_survives_ruff_fix(
+    case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """A `ruff check --fix` pre-commit hook next to hffix's: the two must converge. ruff's
+    unused-import fix (F401) deleted the shim's `from app.main import app  # noqa: E402`."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    tree = copy_tree(case.after, tmp_path / "after")
+    before = (tree / "main.py").read_bytes()
+    proc = subprocess.run(
+        [ruff, "check", "--fix", "--isolated", "--select", "F,E4,E7,E9,I", "main.py"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tree / "main.py").read_bytes() == before, "ruff --fix changed the written main.py"
+    code, _, err = run_cli(capsysbinary, "--check", "--no-color", *case.args, str(tree))
+    assert "HF001" not in err

@@ -89,6 +89,10 @@ def render(shim: Shim) -> str:
         lines.append(f"from {shim.import_name} import app  # noqa: E402")
     else:
         lines.append(f"from {shim.import_name} import {target} as app  # noqa: E402")
+    if not by_path and not shim.factory:
+        # The import is the module's whole point: `__all__` makes it an explicit re-export,
+        # so `ruff check --fix` (F401) and other linters do not delete it as unused.
+        lines += ["", '__all__ = ["app"]']
     return "\n".join(lines) + "\n"
 
 

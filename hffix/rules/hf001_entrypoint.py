@@ -87,6 +87,8 @@ class Entrypoint(Rule):
     load_dotenv()
 
     from app.main import app  # noqa: E402
+
+    __all__ = ["app"]
     ```
 
     ## Fix safety
@@ -121,6 +123,8 @@ class Entrypoint(Rule):
                 "from server.py as `app`.\n"
                 "from dotenv import load_dotenv\n\nload_dotenv()\n\n"
                 "from server import api as app  # noqa: E402\n"
+                "\n"
+                '__all__ = ["app"]\n'
             },
             codes=("HF001",),
         ),

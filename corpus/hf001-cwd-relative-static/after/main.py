@@ -11,3 +11,5 @@ os.chdir(os.path.join(_ROOT, "backend"))
 load_dotenv()
 
 from server import app  # noqa: E402
+
+__all__ = ["app"]

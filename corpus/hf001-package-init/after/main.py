@@ -4,3 +4,5 @@ from dotenv import load_dotenv
 load_dotenv()
 
 from todo import app  # noqa: E402
+
+__all__ = ["app"]

@@ -9,3 +9,5 @@ sys.path.insert(0, os.path.join(_ROOT, "billing"))
 load_dotenv()
 
 from billing.main import app  # noqa: E402
+
+__all__ = ["app"]

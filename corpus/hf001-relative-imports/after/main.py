@@ -9,3 +9,5 @@ sys.path.insert(0, os.path.join(_ROOT, "server"))
 load_dotenv()
 
 from library.main import app  # noqa: E402
+
+__all__ = ["app"]

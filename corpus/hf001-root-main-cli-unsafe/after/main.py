@@ -4,3 +4,5 @@ from dotenv import load_dotenv
 load_dotenv()
 
 from app.server import app  # noqa: E402
+
+__all__ = ["app"]

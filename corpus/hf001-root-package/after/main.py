@@ -17,3 +17,5 @@ sys.modules[_spec.name] = _package
 _spec.loader.exec_module(_package)
 
 from hffix_root.api import app  # noqa: E402
+
+__all__ = ["app"]

@@ -9,3 +9,5 @@ sys.path.insert(0, os.path.join(_ROOT, "src"))
 load_dotenv()
 
 from bookshelf.main import app  # noqa: E402
+
+__all__ = ["app"]

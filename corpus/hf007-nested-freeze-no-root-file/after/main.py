@@ -9,3 +9,5 @@ sys.path.insert(0, os.path.join(_ROOT, "backend"))
 load_dotenv()
 
 from backend.main import app  # noqa: E402
+
+__all__ = ["app"]
