@@ -165,5 +165,5 @@ def test_the_written_main_py_survives_ruff_fix(
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tree / "main.py").read_bytes() == before, "ruff --fix changed the written main.py"
-    code, _, err = run_cli(capsysbinary, "--check", "--no-color", *case.args, str(tree))
+    _, _, err = run_cli(capsysbinary, "--check", "--no-color", *case.args, str(tree))
     assert "HF001" not in err
