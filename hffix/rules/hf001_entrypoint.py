@@ -212,6 +212,7 @@ class _Run:
             # Compliant already: resolving `main.app` reads only the modules it goes
             # through, so the rest of the repository needs no summary.
             self._record(_Placed("main.py", "app", "", False))
+            self._relative_imports_in_main()
             return
         self.graph.discover(self._seeds(harvest.launches))
         chooser = Chooser(self.graph, harvest.launches, self._usable)
@@ -247,6 +248,27 @@ class _Run:
                     site = replace(site, path=new_name)
                     choice = replace(choice, site=site)
         self._place(choice, moved)
+
+    def _relative_imports_in_main(self) -> None:
+        """The Space imports main.py as the top-level module `main`, where a relative import
+        (`from .routes import router`) fails: "attempted relative import with no known
+        parent package"."""
+        summary = self.graph.summary("main.py")
+        relative = [ref for ref in summary.imports if ref.level] if summary is not None else []
+        if not relative:
+            return
+        first = relative[0]
+        dots = "." * first.level
+        names = ", ".join(first.names) if first.names else "..."
+        written = f"from {dots}{first.module} import {names}"
+        self.report(
+            f"main.py exposes `app` but imports relatively (`{written}`); the Space imports "
+            "it as the top-level module `main`, where that fails with \"attempted relative "
+            "import with no known parent package\": write these imports as absolute ones",
+            Status.MANUAL,
+            "main.py",
+            first.line,
+        )
 
     def _seeds(self, launches: list[runcommands.Launch]) -> list[str]:
         seeds = []
