@@ -317,6 +317,8 @@ class AppGraph:
         line = binding.line if binding is not None else 0
         if binding is None and name not in summary.factories:
             return None
+        if binding is not None and _builds_wsgi_app(binding):
+            return None  # `gunicorn app:app` of a Flask app: uvicorn cannot serve it
         origin = Origin(path, line, "declared", name)
         return AppSite(path, name, line, origin, factory)
 
@@ -349,6 +351,19 @@ class AppGraph:
                         seen.add(target)
                         order.append(target)
         return order
+
+
+# Constructors of WSGI applications (not ASGI): a run command naming one is no FastAPI app.
+_WSGI_CONSTRUCTORS = frozenset(
+    {"Flask", "flask.Flask", "Bottle", "bottle.Bottle", "get_wsgi_application", "WSGIHandler"}
+)
+
+
+def _builds_wsgi_app(binding: Binding) -> bool:
+    value = binding.value
+    if value.kind != "call" or value.target is None:
+        return False
+    return ".".join(value.target.parts) in _WSGI_CONSTRUCTORS
 
 
 _FROM_IMPORT = re.compile(
