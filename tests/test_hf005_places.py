@@ -145,12 +145,6 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         ["GROQ_API_KEY"],
     ),
     (
-        "comparison",
-        'def ok(password):\n    return password == "adm1n-Pa55-Check"\n',
-        'import os\n\ndef ok(password):\n    return password == os.environ.get("PASSWORD")\n',
-        ["PASSWORD"],
-    ),
-    (
         "subscript assignment",
         "from flask import Flask\n\napp = Flask(__name__)\n"
         'app.config["SECRET_KEY"] = "fl4sk-Key!"\n',
@@ -186,6 +180,16 @@ def test_place(run: Run, label: str, before: str, after: str, variables: list[st
     assert [f.status for f in result.findings] == [Status.FIXED] * len(result.findings)
     assert sorted({v for f in result.findings for v in f.variables}) == variables
     assert all(v in files[".env.example"].splitlines() for v in (f"{x}=" for x in variables))
+
+
+def test_a_comparison_operand_is_reported_never_rewritten(run: Run) -> None:
+    """`password == os.environ.get(...)` would change what the check tests (a guard against a
+    known dev key would pass once the variable is unset): the finding is left for the user."""
+    before = 'def ok(password):\n    return password == "adm1n-Pa55-Check"\n'
+    result, files = run({"app.py": before})
+    assert files["app.py"] == before
+    assert [f.status for f in result.findings] == [Status.MANUAL]
+    assert "a comparison with `password`" in result.findings[0].message
 
 
 def test_settings_fields_lose_their_default(run: Run) -> None:

@@ -10,9 +10,11 @@ from collections.abc import Callable, Collection
 
 from hffix import envfile
 from hffix.findings import FixSafety, Status
+from hffix.project.layout import Layout
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets import classify, names
 from hffix.secrets.classify import Verdict, recognise
+from hffix.secrets.data import data_reason, is_comparison
 from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
 from hffix.secrets.prefilter import may_hold_secret, may_hold_secret_in, may_hold_shaped
 from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
@@ -150,7 +152,14 @@ class HardcodedSecret(Rule):
             else:
                 filtered_out.append(path)
         scans = list(modules.values())
-        sites = [s for scan in scans for s in scan.sites() if ctx.allows(s.path, *s.lines)]
+        # First-party names from HF001, else the repository root's packages and modules.
+        own = ctx.facts.first_party or Layout(ctx.workspace.paths()).top_level_names("")
+        sites = [
+            s
+            for scan in scans
+            for s in scan.sites()
+            if ctx.allows(s.path, *s.lines) and not self._is_data(ctx, s, own)
+        ]
         known = distinctive_secrets(sites)
         if known:
             # A module the filters passed over can still repeat a secret found elsewhere.
@@ -166,6 +175,13 @@ class HardcodedSecret(Rule):
         fixed = self._fix_modules(ctx, modules, sites)
         self._config_files(ctx, is_test)
         self._dotenv(ctx, is_test, fixed)
+
+    @staticmethod
+    def _is_data(ctx: RuleContext, site: Site, first_party: Collection[str]) -> bool:
+        """A literal under a secret-ish name that is data (see :mod:`hffix.secrets.data`)."""
+        syntax = ctx.syntax(site.path)
+        tree = syntax.tree if syntax is not None else None
+        return data_reason(site, tree, first_party) is not None
 
     # ------------------------------------------------------------ Python code
     def _fix_modules(
@@ -421,6 +437,6 @@ def _key_of(site: Site) -> NodeKey | None:
 
 
 def _applies(ctx: RuleContext, site: Site) -> bool:
-    if site.fix is Fix.MANUAL or "bytes literal" in site.notes:
+    if site.fix is Fix.MANUAL or "bytes literal" in site.notes or is_comparison(site):
         return False
     return site.detection.verdict is Verdict.SAFE or ctx.unsafe_fixes
