@@ -26,9 +26,7 @@ from hffix.engine import plan
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding, Status
 from hffix.repository.discovery import Skipped
-from hffix.repository.patch import render_patch
 from hffix.repository.workspace import FileChange
-from hffix.repository.writer import WriteError, apply_changes
 from hffix.textio import DecodeError
 
 
@@ -57,6 +55,8 @@ class Result:
     @cached_property
     def patch(self) -> bytes:
         """The git-style patch of :attr:`changes`, relative to :attr:`root`."""
+        from hffix.repository.patch import render_patch
+
         return render_patch(self.changes)
 
     @property
@@ -187,6 +187,8 @@ def _fix(
     result.facts = planned.facts
     result.skipped = planned.skipped
     if write and result.changes:
+        from hffix.repository.writer import WriteError, apply_changes  # only a write needs it
+
         try:
             apply_changes(root, result.changes)
         except WriteError as exc:

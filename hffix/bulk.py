@@ -6,19 +6,20 @@ drop each before the next arrives.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hffix import api, gitcommit
+
+if TYPE_CHECKING:
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # How many repositories each worker may have queued ahead of the one being reported.
 PREFETCH_PER_WORKER = 4
@@ -100,6 +101,8 @@ def run_many(
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(), initializer=tune_gc)
 
 
@@ -107,6 +110,8 @@ def _start_method() -> multiprocessing.context.BaseContext:
     """ "fork" on Linux while this process runs no other thread: workers start with hffix
     already imported (importing it again costs as much as a few repositories). "spawn"
     otherwise: forking a process with a running thread (the progress bar) may deadlock."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         sys.stdout.flush()  # a forked worker would flush what is buffered here a second time
         sys.stderr.flush()
@@ -115,6 +120,8 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 def _run_pool(roots: Sequence[str], options: RunOptions, jobs: int) -> Iterator[api.Result]:
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = _new_pool(jobs)
     pending: deque[tuple[str, Future[api.Result]]] = deque()
     todo = iter(roots)
@@ -143,6 +150,8 @@ def _run_pool(roots: Sequence[str], options: RunOptions, jobs: int) -> Iterator[
 
 
 def _isolated(root: str, options: RunOptions) -> api.Result:
+    from concurrent.futures.process import BrokenProcessPool
+
     with _new_pool(1) as single:
         try:
             return single.submit(run_one, root, options).result()

@@ -1,4 +1,12 @@
-"""The ``hffix`` command: argument parsing and output, over :mod:`hffix.api` and ``bulk``."""
+"""The ``hffix`` command: argument parsing and output, over :mod:`hffix.api` and ``bulk``.
+
+typer defines the command line (:func:`run`'s parameters: help, every option, the errors it
+reports), but importing it and building the command costs more than checking a small
+repository, and pre-commit starts hffix at every commit. So :func:`main` first reads the
+command lines hooks and CI run (a mode, ``--select``/``--ignore``, ``--jobs``, ``--format``,
+``--no-color``, ``-q``, ``-v``, ``--redact``, paths) itself (:func:`_quick_arguments`, held
+to typer's reading by ``tests/test_cli_startup.py``) and imports typer only for any other.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +17,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from hffix import api, bulk, gitcommit, reportfile, secrets
-from hffix.cliutil import UsageProblem, invoke, use_color
+from hffix import api, bulk, gitcommit, reportfile
+from hffix.cliutil import UsageProblem, guarded, invoke, use_color
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
-from hffix.repository.patch import render_patch
 from hffix.rules import ALL_RULES, get_rule
+
+if TYPE_CHECKING:
+    import typer
 
 HELP = """Repair FastAPI repositories so they build and start on Hugging Face Spaces.
 
@@ -49,9 +57,6 @@ class ExecutorName(str, Enum):
     dask = "dask"
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-
 def _codes(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
@@ -78,6 +83,8 @@ def _list_rules() -> int:
 def _patch_for(result: api.Result, prefix: str | None) -> bytes:
     if not prefix:
         return result.patch
+    from hffix.repository.patch import render_patch
+
     changes = [
         dataclasses.replace(
             change,
@@ -151,7 +158,6 @@ def _check_executor(executor: ExecutorName, scheduler: str | None) -> None:
         raise UsageProblem("--executor dask needs the extra: pip install 'hffix[dask]'") from None
 
 
-@app.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 def run(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Repository roots.", show_default=".")
@@ -254,11 +260,13 @@ def run(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List the rules and exit.")
     ] = False,
-) -> None:
+) -> int:
+    """The command (typer passes what it read; :func:`main` calls it directly for the
+    command lines it reads itself); returns the exit status."""
     if explain:
-        raise typer.Exit(_explain(explain))
+        return _explain(explain)
     if list_rules:
-        raise typer.Exit(_list_rules())
+        return _list_rules()
     if sum((write, dry_run, check)) > 1:
         raise UsageProblem("choose one of --write, --dry-run and --check")
     if commit and not write:
@@ -304,7 +312,9 @@ def run(
                 sys.stdout.flush()
                 patch = _patch_for(result, prefix)
                 if redact:
-                    patch = secrets.redact(patch, result.facts.secret_values)
+                    from hffix.secrets import redact as mask_secrets
+
+                    patch = mask_secrets(patch, result.facts.secret_values)
                 sys.stdout.buffer.write(patch)
                 sys.stdout.buffer.flush()
             reporter.add(result)
@@ -313,7 +323,87 @@ def run(
             tally.add(result)
             status = max(status, _exit_code(result, mode))
     reporter.close(tally)
-    raise typer.Exit(status)
+    return status
+
+
+def _typer_app() -> typer.Typer:
+    """The typer application around :func:`run`, built on demand."""
+    global typer  # run's annotations name typer.Option: typer reads them in this module
+    import typer
+
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    app.command(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})(run)
+    return app
+
+
+# What _quick_arguments reads, by spelling: flags (parameter, value), options taking a value.
+_FLAGS: dict[str, tuple[str, bool]] = {
+    "--write": ("write", True),
+    "--dry-run": ("dry_run", True),
+    "--check": ("check", True),
+    "--unsafe-fixes": ("unsafe_fixes", True),
+    "--no-unsafe-fixes": ("unsafe_fixes", False),
+    "--redact": ("redact", True),
+    "--no-color": ("no_color", True),
+    "--quiet": ("quiet", True),
+    "-q": ("quiet", True),
+    "--verbose": ("verbose", True),
+    "-v": ("verbose", True),
+}
+_VALUED = {
+    "--select": "select",
+    "--ignore": "ignore",
+    "--jobs": "jobs",
+    "-j": "jobs",
+    "--format": "output_format",
+    "--repos-from": "repos_from",
+}
+_FORMATS = {f.value: f for f in OutputFormat}
+
+
+def _quick_arguments(args: Sequence[str]) -> dict[str, Any] | None:
+    """:func:`run`'s arguments for ``args`` as typer would read them, or ``None`` when
+    ``args`` use anything else (``--help``, other options, ``--``, an invalid value,
+    ``-qv``): typer then reads them, and reports what it must."""
+    values: dict[str, Any] = {}
+    paths: list[Path] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        if not arg.startswith("-"):
+            paths.append(Path(arg))
+            continue
+        name, equals, value = arg.partition("=")
+        if not equals and name in _FLAGS:
+            parameter, flag = _FLAGS[name]
+            values[parameter] = flag
+            continue
+        if name not in _VALUED or (name == "-j" and equals):
+            return None
+        if not equals:
+            if index == len(args):
+                return None
+            value = args[index]
+            index += 1
+        if value.startswith("-"):
+            return None
+        parameter = _VALUED[name]
+        if parameter in ("select", "ignore"):
+            values.setdefault(parameter, []).append(value)
+        elif parameter == "jobs":
+            if not (value.isascii() and value.isdigit() and int(value) >= 1):
+                return None
+            values["jobs"] = int(value)
+        elif parameter == "output_format":
+            if value not in _FORMATS:
+                return None
+            values["output_format"] = _FORMATS[value]
+        else:
+            values[parameter] = value
+    if paths:
+        values["paths"] = paths
+    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -325,4 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return verify_main(args[1:])
     if argv is None:  # a process of its own (not a caller's interpreter): tune it
         bulk.tune_gc()
-    return invoke(app, args, "hffix")
+    quick = _quick_arguments(args)
+    if quick is not None:
+        return guarded(lambda: run(**quick), args, "hffix")
+    return invoke(_typer_app(), args, "hffix")

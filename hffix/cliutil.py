@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 
 class UsageProblem(Exception):
@@ -22,12 +23,27 @@ def use_color(no_color: bool, stream: TextIO) -> bool:
 
 def invoke(app: typer.Typer, args: Sequence[str], prog: str) -> int:
     """Run ``app`` on ``args`` and return its exit status, never a traceback unless -v."""
+    import typer
+
     command = typer.main.get_command(app)
+
+    def call() -> object:
+        try:
+            return command.main(args=list(args), prog_name=prog, standalone_mode=False)
+        except typer.Abort:  # how the argument parser hands on an interrupt
+            raise KeyboardInterrupt from None
+
+    return guarded(call, args, prog)
+
+
+def guarded(call: Callable[[], object], args: Sequence[str], prog: str) -> int:
+    """``call()``'s exit status; a usage problem, an interrupt or an internal error is one
+    line on standard error (and a traceback with -v)."""
     try:
-        status = command.main(args=list(args), prog_name=prog, standalone_mode=False)
+        status = call()
     except UsageProblem as exc:
         return _usage_error(prog, str(exc))
-    except typer.Abort:
+    except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:

@@ -18,13 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import pathspec
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
+from typing import TYPE_CHECKING, Any
 
 from hffix.textio import DecodeError, decode
+
+if TYPE_CHECKING:
+    import pathspec
 
 CORE_KEYS = frozenset({"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores"})
 
@@ -34,6 +33,8 @@ class ConfigError(Exception):
 
 
 def _gitwildmatch(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
@@ -103,6 +104,9 @@ def read_tool_table(pyproject: Path) -> Mapping[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"{pyproject.name}: cannot read: {exc.strerror}") from None
+    import tomlkit  # imported here: a repository without pyproject.toml never needs it
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         text, _ = decode(raw, python=False)
         document = tomlkit.parse(text)

@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pathspec
-
 EXAMPLE = ".env.example"
 GITIGNORE = ".gitignore"
 EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".in")
@@ -121,6 +119,8 @@ def blank_values(text: str, lines: Iterable[int]) -> str:
 def gitignore_entries(text: str | None, paths: Iterable[str]) -> list[str]:
     """Lines to add to the root ``.gitignore`` so that ``paths`` are ignored (and
     ``.env.example`` is not)."""
+    import pathspec
+
     lines = (text or "").splitlines()
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     wanted: list[str] = []

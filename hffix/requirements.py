@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 __all__ = [
     "LineKind",
@@ -39,6 +40,10 @@ _WHEEL = re.compile(r"(?:^|/)([A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.whl$")
 _FILE_OPTION = re.compile(
     r"^(?P<opt>-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=-r)|(?<=-c))(?P<path>\S+)"
 )
+# A requirement that is a name and nothing else (PEP 508's name rule): most lines are.
+_BARE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+# PEP 503 normalisation, as packaging.utils.canonicalize_name does it.
+_SEPARATORS = re.compile(r"[-_.]+")
 
 
 class LineKind(Enum):
@@ -60,7 +65,9 @@ class RequirementLine:
     kind: LineKind
     line: int  # 1-based number of its first physical line
     name: str | None = None  # canonical distribution name for REQUIREMENT/EDITABLE lines
-    requirement: Requirement | None = None  # parsed form of a PEP 508 line (shared: read only)
+    # Parsed form of a PEP 508 line (shared: read only); None for a bare name, which has no
+    # version, extras, marker or URL to parse.
+    requirement: Requirement | None = None
     target: str | None = None  # the file of an INCLUDE / CONSTRAINT line
 
     @property
@@ -70,7 +77,7 @@ class RequirementLine:
 
 
 def canonical_name(name: str) -> str:
-    return str(canonicalize_name(name))
+    return _SEPARATORS.sub("-", name).lower()
 
 
 def strip_comment(line: str) -> str:
@@ -135,12 +142,17 @@ def _classify(text: str, number: int) -> RequirementLine:
 
 
 @functools.lru_cache(maxsize=4096)
-def _pep508(spec: str) -> tuple[str, Requirement] | None:
+def _pep508(spec: str) -> tuple[str, Requirement | None] | None:
     """Canonical name and parsed form of a PEP 508 requirement, or ``None``.
 
-    Cached: the same lines recur in every file of a repository and across a fleet, and
-    packaging's parser is the dearest part of reading them. The :class:`Requirement` is
-    shared between the lines that hold it, so it is read, never changed."""
+    A bare name needs no parser (and no import of packaging). Cached: the same lines recur
+    in every file of a repository and across a fleet, and packaging's parser is the
+    dearest part of reading them. The :class:`Requirement` is shared between the lines that
+    hold it, so it is read, never changed."""
+    if _BARE_NAME.fullmatch(spec):
+        return canonical_name(spec), None
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(spec)
     except InvalidRequirement:

@@ -215,9 +215,9 @@ def test_the_walk_can_prune() -> None:
 def test_positions_fall_back_to_libcst_when_its_internals_move(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hffix.python import positions as module_positions
+    from hffix.python import spans
 
-    monkeypatch.setattr(module_positions, "_CodegenState", None)
+    monkeypatch.setattr(spans, "CountingState", None)
     module = cst.parse_module(SAMPLE)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     positions = Positions(module)

@@ -19,10 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import tomlkit
-from packaging.requirements import InvalidRequirement, Requirement
-from tomlkit.exceptions import TOMLKitError
-
 _VERSION = re.compile(r"^\s*v?(?P<release>\d+(?:\.\d+)*)(?P<rest>[^\s,]*)\s*$")
 _OPERATOR = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*(\S+)\s*$")
 
@@ -113,6 +109,8 @@ def _joined_markers(*markers: str) -> str:
 
 
 def _requirement(name: str, specifier: str, extras: list[str], marker: str) -> str:
+    from packaging.requirements import Requirement
+
     extra_text = f"[{','.join(extras)}]" if extras else ""
     line = f"{name}{extra_text}{specifier}"
     if marker:
@@ -160,6 +158,9 @@ def _poetry_entry(name: str, value: Any, out: Declared) -> None:
 
 
 def load_toml(text: str) -> dict[str, Any] | None:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document: dict[str, Any] = tomlkit.parse(text).unwrap()
     except TOMLKitError:
@@ -169,6 +170,8 @@ def load_toml(text: str) -> dict[str, Any] | None:
 
 def pyproject_dependencies(path: str, text: str) -> list[Declared]:
     """What ``pyproject.toml`` declares for runtime: PEP 621 and Poetry tables."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     document = load_toml(text)
     if document is None:
         return [Declared(path, problems=["not valid TOML; its dependencies were not read"])]
@@ -201,6 +204,8 @@ def pyproject_dependencies(path: str, text: str) -> list[Declared]:
 
 def pipfile_packages(path: str, text: str) -> Declared:
     """``[packages]`` of a Pipfile as requirement lines."""
+    from packaging.requirements import InvalidRequirement
+
     declared = Declared(f"{path} ([packages])")
     document = load_toml(text)
     if document is None:

@@ -12,9 +12,13 @@ sets (``args = parser.parse_args(); app = create_app(args.config)``) nothing mov
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from hffix.python.servers import is_main_guard
+from hffix.python.walk import iter_nodes
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 COMMENT = '# hffix: moved out of `if __name__ == "__main__":` so the Space can import the app.'
 
@@ -23,32 +27,26 @@ class CannotLift(Exception):
     """The app cannot be moved safely; the message says why."""
 
 
-class _Names(cst.CSTVisitor):
-    """Plain names a node reads (attribute and keyword names excluded)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-        self._skip: set[int] = set()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Attribute):
-            self._skip.add(id(node.attr))
-        elif isinstance(node, cst.Arg) and node.keyword is not None:
-            self._skip.add(id(node.keyword))
-        elif isinstance(node, cst.Name) and id(node) not in self._skip:
-            self.names.add(node.value)
-        return True
-
-
 def _reads(node: cst.CSTNode) -> set[str]:
-    visitor = _Names()
-    node.visit(visitor)
-    return visitor.names
+    """Plain names a node reads (attribute and keyword names excluded)."""
+    import libcst as cst
+
+    names: set[str] = set()
+    skip: set[int] = set()
+    for found in iter_nodes(node):  # parents first: an attribute before its name
+        if isinstance(found, cst.Attribute):
+            skip.add(id(found.attr))
+        elif isinstance(found, cst.Arg) and found.keyword is not None:
+            skip.add(id(found.keyword))
+        elif isinstance(found, cst.Name) and id(found) not in skip:
+            names.add(found.value)
+    return names
 
 
 def _binds(stmt: cst.BaseStatement) -> set[str]:
     """Names a statement of the block binds."""
+    import libcst as cst
+
     names: set[str] = set()
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         names.add(stmt.name.value)
@@ -65,6 +63,8 @@ def _binds(stmt: cst.BaseStatement) -> set[str]:
 
 
 def _small_binds(small: cst.BaseSmallStatement) -> set[str]:
+    import libcst as cst
+
     names: set[str] = set()
     if isinstance(small, cst.Assign):
         for target in small.targets:
@@ -84,6 +84,8 @@ def _small_binds(small: cst.BaseSmallStatement) -> set[str]:
 
 
 def _is_import(stmt: cst.BaseStatement) -> bool:
+    import libcst as cst
+
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
     )
@@ -92,6 +94,8 @@ def _is_import(stmt: cst.BaseStatement) -> bool:
 def _configures(stmt: cst.BaseStatement, app: str) -> bool:
     """A statement that only configures the app: ``app.x(...)``, ``app.a.b = v``,
     ``app = Wrapper(app, ...)``, or a function decorated with ``@app....``."""
+    import libcst as cst
+
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         return any(app in _reads(d.decorator) for d in stmt.decorators)
     if not isinstance(stmt, cst.SimpleStatementLine):
@@ -114,6 +118,8 @@ def _configures(stmt: cst.BaseStatement, app: str) -> bool:
 
 
 def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
+    import libcst as cst
+
     while isinstance(node, cst.Attribute):
         node = node.value
     return isinstance(node, cst.Name) and node.value == name
@@ -121,6 +127,8 @@ def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
 
 def lift_app(module: cst.Module, app: str) -> cst.Module:
     """``module`` with ``app``'s construction moved out of its ``__main__`` block."""
+    import libcst as cst
+
     index = next((i for i, s in enumerate(module.body) if is_main_guard(s)), None)
     if index is None:
         raise CannotLift("no `__main__` block")
@@ -166,6 +174,8 @@ def lift_app(module: cst.Module, app: str) -> cst.Module:
 
 
 def _leading(stmt: cst.BaseStatement) -> list[cst.EmptyLine]:
+    import libcst as cst
+
     if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
         return list(stmt.leading_lines)
     return []

@@ -12,12 +12,14 @@ Makefiles, shell scripts, Dockerfiles and CI workflows, ``main:func`` entry poin
 from __future__ import annotations
 
 import re
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from hffix.project.apps import AppGraph
 from hffix.project.layout import Layout, parent
 from hffix.repository.workspace import Unreadable, Workspace
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _SCRIPT_REF = re.compile(r"(?<![\w./-])((?:\./)?)main\.py\b")
 _MODULE_REF = re.compile(r"(-m\s+)main(?![\w.])")
@@ -38,35 +40,43 @@ def free_name(layout: Layout) -> str:
     return name
 
 
-class _RenameImports(cst.CSTTransformer):
-    def __init__(self, new: str) -> None:
-        super().__init__()
-        self.new = new
-        self.changed = False
+def _rename_imports(module: cst.Module, new: str) -> cst.Module | None:
+    """``module`` with ``import main`` and ``from main import ...`` importing ``new``
+    instead (``import main`` keeps the name: ``import new as main``); None if it has none."""
+    import libcst as cst
 
-    def leave_ImportFrom(
-        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom:
-        module = updated_node.module
-        if updated_node.relative or not isinstance(module, cst.Name) or module.value != "main":
-            return updated_node
-        self.changed = True
-        return updated_node.with_changes(module=cst.Name(self.new))
+    class RenameImports(cst.CSTTransformer):
+        changed = False
 
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        aliases = []
-        for alias in updated_node.names:
-            if isinstance(alias.name, cst.Name) and alias.name.value == "main":
-                self.changed = True
-                asname = alias.asname or cst.AsName(name=cst.Name("main"))
-                alias = alias.with_changes(name=cst.Name(self.new), asname=asname)
-            aliases.append(alias)
-        return updated_node.with_changes(names=aliases)
+        def leave_ImportFrom(
+            self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+        ) -> cst.ImportFrom:
+            module = updated_node.module
+            if updated_node.relative or not isinstance(module, cst.Name) or module.value != "main":
+                return updated_node
+            self.changed = True
+            return updated_node.with_changes(module=cst.Name(new))
+
+        def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+            aliases = []
+            for alias in updated_node.names:
+                if isinstance(alias.name, cst.Name) and alias.name.value == "main":
+                    self.changed = True
+                    asname = alias.asname or cst.AsName(name=cst.Name("main"))
+                    alias = alias.with_changes(name=cst.Name(new), asname=asname)
+                aliases.append(alias)
+            return updated_node.with_changes(names=aliases)
+
+    transformer = RenameImports()
+    result = module.visit(transformer)
+    return result if transformer.changed else None
 
 
 def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
     """Rename the root ``main.py``; returns its new name and the files whose references
     were updated."""
+    import libcst as cst
+
     layout = graph.layout
     new = free_name(layout)
     stem = new[: -len(".py")]
@@ -87,9 +97,8 @@ def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
                 module = cst.parse_module(text)
             except cst.ParserSyntaxError:
                 continue
-            transformer = _RenameImports(stem)
-            result = module.visit(transformer)
-            if transformer.changed:
+            result = _rename_imports(module, stem)
+            if result is not None:
                 workspace.write(path, result.code)
                 updated.append(path)
         elif _TEXT_FILES.match(path) and (not parent(path) or path.startswith(".github/")):

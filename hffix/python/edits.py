@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
-StatementT = cst.BaseStatement
+    StatementT = cst.BaseStatement
 
 
 def leading_lines(stmt: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
     """The blank and comment lines above a statement."""
+    import libcst as cst
+
     if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
         return stmt.leading_lines
     return ()
@@ -77,6 +81,8 @@ def without_small_statements(
     ``None`` when a statement line loses everything; a one-line suite (``if x: a()``) that
     loses everything gets ``pass``.
     """
+    import libcst as cst
+
     kept = [s for i, s in enumerate(line.body) if not doomed(i)]
     if len(kept) == len(line.body):
         return line

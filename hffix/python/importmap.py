@@ -11,15 +11,18 @@ unknown head resolves to the dotted text itself.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-from libcst.metadata import QualifiedName, QualifiedNameSource
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import QualifiedName
 
 
 def walk_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every statement (compound and small) below ``node``, without entering expressions:
     much cheaper than a full tree visit for finding imports and classes."""
+    import libcst as cst
+
     if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         yield from node.body
         return
@@ -47,6 +50,9 @@ class ImportMap:
     """Callable as a :data:`~hffix.python.servers.NameResolver`."""
 
     def __init__(self, module: cst.Module) -> None:
+        import libcst as cst
+        from libcst.helpers import get_full_name_for_node
+
         self.aliases: dict[str, str] = {}
         for node in walk_statements(module):
             if isinstance(node, cst.Import):
@@ -72,6 +78,10 @@ class ImportMap:
                     self.aliases[local] = f"{dots}{base}.{name}" if base else f"{dots}{name}"
 
     def __call__(self, node: cst.CSTNode) -> set[QualifiedName]:
+        import libcst as cst
+        from libcst.helpers import get_full_name_for_node
+        from libcst.metadata import QualifiedName, QualifiedNameSource
+
         dotted = (
             get_full_name_for_node(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         )

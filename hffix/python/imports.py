@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
-
-import libcst as cst
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from hffix.python import edits
 from hffix.python.names import find_all
 from hffix.python.walk import iter_nodes
 
-ImportStatement = cst.Import | cst.ImportFrom
-_ImportT = TypeVar("_ImportT", cst.Import, cst.ImportFrom)
-_LineT = TypeVar("_LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+ImportStatement: TypeAlias = "cst.Import | cst.ImportFrom"
 
 
 @dataclass
@@ -60,6 +60,9 @@ class _NameReads:
 
     @classmethod
     def of(cls, module: cst.Module, removed: Sequence[cst.CSTNode]) -> _NameReads:
+        import libcst as cst
+
+        quoting = (cst.Annotation, cst.Assign, cst.AugAssign, cst.AnnAssign)
         reads = cls()
         gone = {id(n) for node in removed for n in iter_nodes(node)}
         above: dict[str, list[tuple[int, str]]] = {}  # name -> the imports met so far
@@ -68,7 +71,7 @@ class _NameReads:
         for node in iter_nodes(module, prune=lambda n: type(n) in imports):
             kind = type(node)  # libcst's leaf classes are final: no isinstance (an ABC check)
             if kind in imports:  # the names it binds are not reads
-                statement = cast(ImportStatement, node)
+                statement = cast("ImportStatement", node)
                 if id(node) not in gone and not isinstance(statement.names, cst.ImportStar):
                     reads.imports.append(statement)
                     for alias in statement.names:
@@ -76,26 +79,25 @@ class _NameReads:
                         above.setdefault(name, []).append((id(node), name))
             elif kind is cst.Name:
                 if id(node) not in labels:
-                    value = cast(cst.Name, node).value
+                    value = cast("cst.Name", node).value
                     if id(node) in gone:
                         reads.read_inside.update(above.get(value, ()))
                     else:
                         reads.outside.add(value)
             elif kind is cst.Attribute:
-                labels.add(id(cast(cst.Attribute, node).attr))
-            elif kind is cst.Arg and cast(cst.Arg, node).keyword is not None:
-                labels.add(id(cast(cst.Arg, node).keyword))
-            elif kind in _QUOTING and _quotes_names(node) and id(node) not in gone:
+                labels.add(id(cast("cst.Attribute", node).attr))
+            elif kind is cst.Arg and cast("cst.Arg", node).keyword is not None:
+                labels.add(id(cast("cst.Arg", node).keyword))
+            elif kind in quoting and _quotes_names(node) and id(node) not in gone:
                 found = find_all(node, cst.SimpleString)
                 reads.strings.extend(s.value for s in found if id(s) not in gone)
         return reads
 
 
-_QUOTING = (cst.Annotation, cst.Assign, cst.AugAssign, cst.AnnAssign)
-
-
 def _quotes_names(node: cst.CSTNode) -> bool:
     """An annotation, or an assignment to ``__all__``: where a string names a binding."""
+    import libcst as cst
+
     if isinstance(node, cst.Annotation):
         return True
     if isinstance(node, cst.Assign):
@@ -114,6 +116,8 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
     Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
     local of the same name) keeps its import, so the answer errs on keeping an import.
     """
+    import libcst as cst
+
     reads = _NameReads.of(module, removed)
     words = set(re.findall(r"[A-Za-z_]\w*", " ".join(reads.strings)))
     freed = FreedImports()
@@ -135,6 +139,8 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
 
 def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStatement:
     """``statement`` minus the aliases binding ``dropped`` names (never all of them)."""
+    import libcst as cst
+
     if isinstance(statement.names, cst.ImportStar):
         return statement
     kept = [alias for alias in statement.names if _bound_name(alias) not in dropped]
@@ -144,72 +150,9 @@ def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStat
     return statement.with_changes(names=kept)
 
 
-class RemovesStatements(cst.CSTTransformer):
-    """Base of the transformers that remove small statements.
-
-    A subclass says which statements of a line go (:meth:`doomed`, asked with the original
-    line) and sets :attr:`freed` to the imports the removal leaves unused. Lines emptied
-    this way are dropped with the comments above them kept (:class:`~.edits.LineDropper`),
-    a block left empty gets ``pass``, and the imports that stay lose their freed aliases.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.freed = FreedImports()
-        self._dropper = edits.LineDropper()
-
-    def doomed(self, line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[bool]:
-        """For each small statement of ``line`` (an original node), whether it goes."""
-        raise NotImplementedError
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
-        return self._strip(original_node, updated_node)
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.SimpleStatementSuite:
-        return self._strip(original_node, updated_node)
-
-    def _strip(self, original: _LineT, updated: _LineT) -> _LineT:
-        doomed = self.doomed(original)
-        if not any(doomed):
-            return updated
-        result = edits.without_small_statements(updated, lambda i: doomed[i])
-        if result is None:
-            self._dropper.mark(updated)
-            return updated
-        assert isinstance(result, type(updated))
-        return result
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        block = self._dropper.block(updated_node)
-        if not block.body:
-            return block.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-        return block
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return self._dropper.module(updated_node)
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        return self._trimmed(original_node, updated_node)
-
-    def leave_ImportFrom(
-        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom:
-        return self._trimmed(original_node, updated_node)
-
-    def _trimmed(self, original: ImportStatement, updated: _ImportT) -> _ImportT:
-        dropped = self.freed.aliases.get(id(original))
-        result = without_aliases(updated, dropped) if dropped else updated
-        assert isinstance(result, type(updated))
-        return result
-
-
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    import libcst as cst
+
     return (
         isinstance(stmt, cst.SimpleStatementLine)
         and len(stmt.body) == 1
@@ -219,6 +162,8 @@ def _is_docstring(stmt: cst.BaseStatement) -> bool:
 
 
 def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    import libcst as cst
+
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
     )
@@ -228,6 +173,8 @@ def ensure_module_import(module: cst.Module, name: str) -> cst.Module:
     """``module`` with a top-level ``import name``, placed as libcst's AddImportsVisitor
     places it (after the leading import block, or the docstring), without its extra passes
     over the whole tree: that visitor costs more than the rest of a small fix."""
+    import libcst as cst
+
     body = list(module.body)
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):

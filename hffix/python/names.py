@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from typing import TypeVar, cast
-
-import libcst as cst
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from hffix.python.walk import iter_nodes, of_types
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 class NameUses:
@@ -37,15 +38,17 @@ class NameUses:
         return uses
 
     def _record(self, node: cst.CSTNode) -> None:
+        import libcst as cst
+
         outside: set[int] = set()
         for found in iter_nodes(node, prune=_is_small_statement):
             if isinstance(found, cst.BaseSmallStatement):  # holds no statement: walk it whole
                 inside: set[int] = set()
                 for name in iter_nodes(found):
                     if _is_read(name, inside):
-                        self.uses[cast(cst.Name, name).value].append(found)
+                        self.uses[cast("cst.Name", name).value].append(found)
             elif _is_read(found, outside):
-                self.uses[cast(cst.Name, found).value].append(None)
+                self.uses[cast("cst.Name", found).value].append(None)
 
     def only_within(self, name: str, statements: Collection[cst.BaseSmallStatement]) -> bool:
         """True when every use of ``name`` sits in one of ``statements`` (compared by identity)."""
@@ -57,12 +60,16 @@ class NameUses:
 
 
 def _is_small_statement(node: cst.CSTNode) -> bool:
+    import libcst as cst
+
     return isinstance(node, cst.BaseSmallStatement)
 
 
 def _is_read(node: cst.CSTNode, labels: set[int]) -> bool:
     """Whether ``node`` is a name being used. Call in walk order: remembers in ``labels`` the
     names that only label something (``x.attr``'s attr, ``f(key=1)``'s key)."""
+    import libcst as cst
+
     kind = type(node)  # libcst's leaf classes are final: cheaper than isinstance (an ABC check)
     if kind is cst.Name:
         return id(node) not in labels
@@ -75,6 +82,8 @@ def _is_read(node: cst.CSTNode, labels: set[int]) -> bool:
 
 def assigned_names(stmt: cst.BaseSmallStatement) -> list[str]:
     """Plain names bound by an assignment statement (``a = b = 1``, ``a: int = 1``, ``a += 1``)."""
+    import libcst as cst
+
     targets: list[cst.BaseExpression] = []
     if isinstance(stmt, cst.Assign):
         targets = [t.target for t in stmt.targets]
@@ -91,10 +100,12 @@ def assigned_names(stmt: cst.BaseSmallStatement) -> list[str]:
 
 def small_statements(node: cst.CSTNode) -> list[cst.BaseSmallStatement]:
     """Every small statement inside ``node`` (itself included), in source order."""
+    import libcst as cst
+
     return find_all(node, cst.BaseSmallStatement)
 
 
-_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
+_NodeT = TypeVar("_NodeT", bound="cst.CSTNode")
 
 
 def find_all(node: cst.CSTNode, kinds: type[_NodeT] | tuple[type[_NodeT], ...]) -> list[_NodeT]:

@@ -8,82 +8,21 @@ counts lines and columns and records plain tuples through the same hooks
 ``PositionProvider`` uses (``record_syntactic_position``, and the whitespace-inclusive range
 for nodes without a syntactic one), so the answers are the same.
 
-The state subclasses libcst's ``CodegenState``, an internal class; if a libcst release
-changes it, :class:`Positions` falls back to ``PositionProvider`` (slower, same answers).
+The state (:mod:`hffix.python.spans`, imported with libcst on the first question)
+subclasses libcst's ``CodegenState``, an internal class; if a libcst release changes it,
+:class:`Positions` falls back to ``PositionProvider`` (slower, same answers).
 """
 
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
-
-_NEWLINE = re.compile(r"\r\n?|\n")
-
-try:
-    from libcst._nodes.internal import CodegenState as _CodegenState
-except ImportError:  # pragma: no cover - a libcst without the internal class
-    _CodegenState = None  # type: ignore[assignment,misc]
-
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import CodeRange
 
 Span = tuple[int, int, int, int]  # start line, start column, end line, end column
-
-
-if _CodegenState is not None:
-
-    @dataclass
-    class _CountingState(_CodegenState):
-        spans: dict[int, Span] = field(default_factory=dict)
-        line: int = 1
-        column: int = 0
-        starts: list[tuple[int, int]] = field(default_factory=list)
-
-        def before_codegen(self, node: cst.CSTNode) -> None:
-            self.starts.append((self.line, self.column))
-
-        def after_codegen(self, node: cst.CSTNode) -> None:
-            # Nodes with no syntactic range get the whitespace-inclusive one, as in libcst.
-            start = self.starts.pop()
-            if id(node) not in self.spans:
-                self.spans[id(node)] = (*start, self.line, self.column)
-
-        def add_indent_tokens(self) -> None:
-            for token in self.indent_tokens:
-                self.add_token(token)
-
-        def add_token(self, value: str) -> None:
-            self.tokens.append(value)
-            if "\n" in value or "\r" in value:
-                segments = _NEWLINE.split(value)
-                self.line += len(segments) - 1
-                self.column = len(segments[-1])
-            else:
-                self.column += len(value)
-
-        @contextmanager
-        def record_syntactic_position(
-            self,
-            node: cst.CSTNode,
-            *,
-            start_node: cst.CSTNode | None = None,
-            end_node: cst.CSTNode | None = None,
-        ) -> Iterator[None]:
-            start = (self.line, self.column)
-            try:
-                yield
-            finally:
-                spans = self.spans
-                if start_node is not None and id(start_node) in spans:
-                    start = spans[id(start_node)][:2]
-                end = (self.line, self.column)
-                if end_node is not None and id(end_node) in spans:
-                    end = spans[id(end_node)][2:]
-                spans[id(node)] = (*start, *end)
 
 
 class Positions:
@@ -95,10 +34,14 @@ class Positions:
         self._ranges: dict[cst.CSTNode, CodeRange] | None = None
 
     def _compute(self) -> None:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        from hffix.python.spans import CountingState
+
         module = self._module
-        if _CodegenState is not None:
+        if CountingState is not None:
             try:
-                state = _CountingState(
+                state = CountingState(
                     default_indent=module.default_indent, default_newline=module.default_newline
                 )
                 module._codegen(state)
@@ -116,6 +59,8 @@ class Positions:
 
     def range(self, node: cst.CSTNode) -> CodeRange:
         """Where ``node`` starts and ends, as ``PositionProvider`` reports it."""
+        from libcst.metadata import CodePosition, CodeRange
+
         if not self.computed:
             self._compute()
         if self._spans is not None:
@@ -132,6 +77,8 @@ def top_level_lines(module: cst.Module, tree: ast.Module) -> dict[int, int] | No
     """The line of each module-level statement of ``module`` (by ``id``), read from ``tree``,
     the ``ast`` of the same text: a line of ``a; b`` is two ``ast`` statements, any other
     statement one. ``None`` when the two do not line up."""
+    import libcst as cst
+
     lines: dict[int, int] = {}
     body = tree.body
     index = 0

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection
-
-import libcst as cst
-from libcst.metadata import QualifiedName
+from typing import TYPE_CHECKING, TypeAlias
 
 from hffix.python.names import find_all
+
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import QualifiedName
 
 # Functions that run a server until it stops.
 SERVER_FUNCTIONS = frozenset(
@@ -32,7 +34,7 @@ SERVER_MODULES = ("uvicorn", "hypercorn", "gunicorn")
 # Words that reveal a shell command starting a server.
 SERVER_COMMANDS = ("uvicorn", "gunicorn", "hypercorn", "fastapi run", "fastapi dev")
 
-NameResolver = Callable[[cst.CSTNode], Collection[QualifiedName]]
+NameResolver: TypeAlias = Callable[["cst.CSTNode"], Collection["QualifiedName"]]
 
 
 def qualified(resolve: NameResolver, node: cst.CSTNode, names: Collection[str]) -> bool:
@@ -44,6 +46,8 @@ def server_variables(
 ) -> frozenset[str]:
     """Names bound anywhere in ``module`` to ``uvicorn.Server(...)``. ``text``, the module's
     source, spares the walk when it does not even spell ``Server``."""
+    import libcst as cst
+
     if text is not None and "Server" not in text:
         return frozenset()
     found: set[str] = set()
@@ -59,6 +63,8 @@ def server_variables(
 
 def is_server_call(call: cst.Call, resolve: NameResolver, servers: Collection[str]) -> bool:
     """``uvicorn.run(...)``, ``uvicorn.Server(cfg).run()``, ``server.serve()`` and the like."""
+    import libcst as cst
+
     func = call.func
     if qualified(resolve, func, SERVER_FUNCTIONS):
         return True
@@ -73,6 +79,8 @@ def is_server_call(call: cst.Call, resolve: NameResolver, servers: Collection[st
 
 def unwrap_runner(expr: cst.BaseExpression, resolve: NameResolver) -> cst.BaseExpression:
     """``await X``, ``asyncio.run(X)`` and ``loop.run_until_complete(X)`` → ``X``."""
+    import libcst as cst
+
     if isinstance(expr, cst.Await):
         return expr.expression
     if isinstance(expr, cst.Call) and len(expr.args) == 1:
@@ -88,6 +96,8 @@ def is_server_statement(
     stmt: cst.BaseSmallStatement, resolve: NameResolver, servers: Collection[str]
 ) -> bool:
     """An expression statement whose whole job is to start a server."""
+    import libcst as cst
+
     if not isinstance(stmt, cst.Expr):
         return False
     inner = unwrap_runner(stmt.value, resolve)
@@ -98,6 +108,8 @@ def contains_server_call(
     node: cst.CSTNode, resolve: NameResolver, servers: Collection[str]
 ) -> cst.Call | None:
     """The first server-starting call anywhere inside ``node``."""
+    import libcst as cst
+
     for call in find_all(node, cst.Call):
         if is_server_call(call, resolve, servers):
             return call
@@ -106,6 +118,8 @@ def contains_server_call(
 
 def launches_server_process(stmt: cst.BaseSmallStatement) -> bool:
     """``os.system("uvicorn main:app")``, ``subprocess.run(["uvicorn", ...])`` and the like."""
+    import libcst as cst
+
     if not isinstance(stmt, cst.Expr):
         return False
     for string in find_all(stmt, cst.SimpleString):
@@ -119,6 +133,8 @@ def launches_server_process(stmt: cst.BaseSmallStatement) -> bool:
 
 def is_main_guard(node: cst.CSTNode) -> bool:
     """``if __name__ == "__main__":`` (either operand order, either quote style)."""
+    import libcst as cst
+
     if not isinstance(node, cst.If):
         return False
     test = node.test

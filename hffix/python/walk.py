@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
 _SKIPPED_PREFIXES = ("whitespace", "leading_lines", "lines_after_decorators", "lpar", "rpar")
 _SKIPPED = frozenset({"comma", "semicolon", "header", "footer"})
-# Fields whose declaration order is not the order of the source text.
-_SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
-    cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
-    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
-    cst.IfExp: ("body", "test", "orelse"),
-    cst.Arg: ("star", "keyword", "value"),
-    cst.ExceptHandler: ("type", "name", "body"),
-    cst.ExceptStarHandler: ("type", "name", "body"),
-    cst.Parameters: ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
+# Fields whose declaration order is not the order of the source text (by class name: the
+# classes are libcst's, which is imported only once a module needs its concrete syntax tree).
+_SOURCE_ORDER: dict[str, tuple[str, ...]] = {
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    "IfExp": ("body", "test", "orelse"),
+    "Arg": ("star", "keyword", "value"),
+    "ExceptHandler": ("type", "name", "body"),
+    "ExceptStarHandler": ("type", "name", "body"),
+    "Parameters": ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
 }
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 # isinstance(x, cst.CSTNode) goes through ABCMeta.__instancecheck__ each time: answer it
@@ -39,6 +42,8 @@ def is_node(value: object) -> bool:
     kind = type(value)
     known = _IS_NODE.get(kind)
     if known is None:
+        import libcst as cst
+
         known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
     return known
 
@@ -51,7 +56,7 @@ def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
             for f in dataclasses.fields(kind)
             if not f.name.startswith(_SKIPPED_PREFIXES) and f.name not in _SKIPPED
         ]
-        order = _SOURCE_ORDER.get(kind, ())
+        order = _SOURCE_ORDER.get(kind.__name__, ())
         ordered = [n for n in order if n in declared] + [n for n in declared if n not in order]
         names = _FIELDS[kind] = tuple(ordered)
     return names

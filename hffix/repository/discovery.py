@@ -14,8 +14,11 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
+
 
 SKIPPED_DIRS = frozenset(
     {
@@ -61,6 +64,12 @@ class _Ignore:
     spec: pathspec.GitIgnoreSpec
 
 
+def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # imported here: a repository without ignore files never needs it
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
 def _read_patterns(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -86,12 +95,10 @@ def discover(root: Path, exclude: Iterable[str] = ()) -> tuple[dict[str, DiskFil
     base_rules: list[_Ignore] = []
     exclude = list(exclude)
     if exclude:
-        base_rules.append(_Ignore("", pathspec.GitIgnoreSpec.from_lines(exclude)))
+        base_rules.append(_Ignore("", _spec(exclude)))
     info_exclude = root / ".git" / "info" / "exclude"
     if info_exclude.is_file():
-        base_rules.append(
-            _Ignore("", pathspec.GitIgnoreSpec.from_lines(_read_patterns(info_exclude)))
-        )
+        base_rules.append(_Ignore("", _spec(_read_patterns(info_exclude))))
     for rel, mode, size, skip in _walk(root, "", base_rules):
         if skip is not None:
             skipped.append(Skipped(rel, skip))
@@ -108,7 +115,7 @@ def _walk(
     gitignore = directory / ".gitignore"
     if gitignore.is_file() and not gitignore.is_symlink():
         patterns = _read_patterns(gitignore)
-        rules = [*inherited, _Ignore(rel_dir, pathspec.GitIgnoreSpec.from_lines(patterns))]
+        rules = [*inherited, _Ignore(rel_dir, _spec(patterns))]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from hffix.findings import FixSafety, Status
 from hffix.project.pysummary import FASTAPI_CLASSES
@@ -25,6 +24,9 @@ from hffix.python.servers import (
     server_variables,
 )
 from hffix.rules.base import Example, Rule, RuleContext
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
@@ -118,12 +120,12 @@ class MainBlock(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         for path, text in ctx.python_files("__main__"):
-            if not ctx.in_space(path):
-                continue  # a dev script, a test or another service: the Space never runs it
             syntax = ctx.syntax(path)
             tree = syntax.tree if syntax is not None else None
             if tree is not None and not has_main_guard(tree):
                 continue  # the slow parse only for modules that have a block
+            if not ctx.in_space(path):
+                continue  # a dev script, a test or another service: the Space never runs it
             module = ctx.parse(path)
             if module is None or not any(is_main_guard(s) for s in module.body):
                 continue
@@ -212,6 +214,8 @@ class _MainBlocks:
     # ------------------------------------------------------------ analysis
     def _app_name(self, module: cst.Module) -> str | None:
         """The module-level name bound to ``FastAPI(...)``, else a module-level ``app``."""
+        import libcst as cst
+
         fallback = None
         for stmt in module.body:
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
@@ -234,6 +238,8 @@ class _MainBlocks:
         return fallback
 
     def _is_plumbing_small(self, small: cst.BaseSmallStatement, servers: frozenset[str]) -> bool:
+        import libcst as cst
+
         if isinstance(small, cst.Pass):
             return True
         if isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -255,6 +261,8 @@ class _MainBlocks:
         return False
 
     def _split(self, guard: cst.If, module_uses: NameUses, servers: frozenset[str]) -> _Block:
+        import libcst as cst
+
         suite = guard.body
         body: list[cst.BaseStatement]
         if isinstance(suite, cst.IndentedBlock):
@@ -290,6 +298,8 @@ class _MainBlocks:
         return _Block(plumbing, work, starts, not why, why)
 
     def _why_not_movable(self, work: Sequence[cst.BaseStatement], uses: NameUses) -> str:
+        import libcst as cst
+
         block_smalls = [s for stmt in work for s in small_statements(stmt)]
         for stmt in work:
             for small in small_statements(stmt):
@@ -309,6 +319,8 @@ class _MainBlocks:
 
     # ------------------------------------------------------------ transform
     def _rewrite(self, module: cst.Module) -> cst.Module:
+        import libcst as cst
+
         is_entry = (
             self.path == "main.py"
             or self.path in self.rule_ctx.facts.entry_modules
@@ -355,6 +367,8 @@ class _MainBlocks:
         line: cst.SimpleStatementLine, freed_ids: set[int], aliases: dict[int, set[str]]
     ) -> cst.SimpleStatementLine | None:
         """A module-level line minus the imports the removal left unused."""
+        import libcst as cst
+
         smalls: list[cst.BaseSmallStatement] = []
         for small in line.body:
             if id(small) in freed_ids:
@@ -373,6 +387,8 @@ class _MainBlocks:
         return line.with_changes(body=smalls)
 
     def _defines_app(self, module: cst.Module) -> bool:
+        import libcst as cst
+
         for assign in find_all(module, (cst.Assign, cst.AnnAssign)):
             value = getattr(assign, "value", None)
             if isinstance(value, cst.Call) and qualified(self._names, value.func, FASTAPI_CLASSES):
@@ -389,6 +405,8 @@ class _MainBlocks:
         app_name: str | None,
     ) -> tuple[list[cst.BaseStatement] | None, list[cst.CSTNode]]:
         """(statements replacing the block, [] to delete it, None to keep it; removed nodes)."""
+        import libcst as cst
+
         block = self._split(guard, uses, servers)
         if not (is_entry or block.starts_server):
             return None, []
@@ -456,6 +474,8 @@ class _MainBlocks:
         detached: list[cst.EmptyLine],
         app_name: str,
     ) -> list[cst.BaseStatement]:
+        import libcst as cst
+
         self.needs_asynccontextmanager = True
         template = cst.parse_module(
             LIFESPAN_TEMPLATE.format(app=app_name).replace("\n", self._tree.default_newline),
@@ -478,6 +498,8 @@ class _MainBlocks:
     def _awaited(self, stmt: cst.BaseStatement) -> tuple[cst.BaseStatement, cst.CSTNode | None]:
         """``asyncio.run(x())`` as a statement becomes ``await x()`` inside the lifespan;
         returns the new statement and the runner expression it no longer uses."""
+        import libcst as cst
+
         if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
             return stmt, None
         small = stmt.body[0]
@@ -493,6 +515,8 @@ class _MainBlocks:
 
 
 def _imports_server_module(small: cst.Import | cst.ImportFrom) -> bool:
+    import libcst as cst
+
     if isinstance(small, cst.ImportFrom):
         module = small.module
         name = cst.Module([]).code_for_node(module) if module is not None else ""

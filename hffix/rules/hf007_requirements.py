@@ -6,9 +6,7 @@ import ast
 import posixpath
 import re
 from dataclasses import dataclass, field
-
-from packaging.markers import Marker
-from packaging.specifiers import SpecifierSet
+from typing import TYPE_CHECKING
 
 from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
@@ -25,6 +23,10 @@ from hffix.requirements import (
 )
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.textio import TextFormat
+
+if TYPE_CHECKING:
+    from packaging.markers import Marker
+    from packaging.specifiers import SpecifierSet
 
 ROOT_FILE = "requirements.txt"
 SPEC_MINIMUM = ("fastapi", "uvicorn", "pydantic", "sqlmodel", "python-dotenv")
@@ -203,8 +205,7 @@ class _Run:
                 extras = frozenset(line.requirement.extras)
                 result.provided |= distributions.provided_by_extras(line.name, extras)
                 result.specifiers.setdefault(line.name, []).append(line.requirement.specifier)
-            else:
-                result.specifiers.setdefault(line.name, []).append(SpecifierSet())
+            # A bare name (no requirement to parse) allows every version: no specifier.
         return result
 
     def run(self) -> None:

@@ -6,8 +6,6 @@ import ast
 import contextlib
 import re
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from hffix.deps import manifests
 from hffix.deps.syntax310 import NewerName, may_use_newer_names, newer_names, problems_in
 from hffix.findings import FixSafety, Status
@@ -21,6 +19,8 @@ _TOMLI_COMMENT = "  # Python 3.10: tomllib is new in 3.11"
 
 
 def _allows_310(specifier: str) -> bool | None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         spec = SpecifierSet(specifier)
     except InvalidSpecifier:

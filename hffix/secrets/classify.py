@@ -24,10 +24,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from hffix.secrets import formats, names, placeholders, urls
-from hffix.secrets.entropy import is_high_entropy
+from hffix.secrets import names
 from hffix.secrets.names import NameSignal
+
+if TYPE_CHECKING:
+    from hffix.secrets import urls
+
+# formats, placeholders, urls and entropy compile dozens of regular expressions, so the
+# functions below import them when first called: in most repositories no value gets past
+# the rules' cheaper filters, and the process never needs them.
 
 
 class Verdict(Enum):
@@ -74,6 +81,9 @@ def mask_url(url: urls.CredentialsUrl) -> str:
 def recognise(value: str) -> Detection | None:
     """A secret recognisable by its shape alone, whatever holds it (provider token,
     credentials URL, private key, bearer token), anywhere in ``value``."""
+    from hffix.secrets import formats, urls
+    from hffix.secrets.entropy import is_high_entropy
+
     key = formats.PRIVATE_KEY.search(value)
     if key is not None:
         return Detection(
@@ -125,6 +135,9 @@ def classify(value: str, name: str | None = None, *, slot: bool = False) -> Dete
     has no name at all (a positional argument, a list element). ``slot`` says the place only
     ever takes a secret (the key of ``jwt.encode``): even ``"secret"`` is one there.
     """
+    from hffix.secrets import placeholders
+    from hffix.secrets.entropy import is_high_entropy
+
     found = recognise(value)  # checks its own placeholders (``sk-xxxx…``, ``user:password@``)
     if found is not None:
         return found
@@ -150,6 +163,8 @@ def may_be_named_secret(value: str, signal: NameSignal) -> bool:
     """Whether a name with ``signal`` (``STRONG`` for a secret position) could make
     :func:`classify` call ``value`` a secret: a cheap necessary condition of its named
     branches, for values it calls nothing without a name."""
+    from hffix.secrets import placeholders
+
     if signal is NameSignal.STRONG:
         admitted = len(value) >= 4 and any(c.isalnum() for c in value)
     elif signal is NameSignal.WEAK:
@@ -161,6 +176,8 @@ def may_be_named_secret(value: str, signal: NameSignal) -> bool:
 
 def _secretish(value: str) -> bool:
     """A value a weak name (``*_TOKEN``, ``*_KEY``) could hold as a credential."""
+    from hffix.secrets import placeholders
+
     if len(value) < 6 or placeholders.is_identifier_like(value):
         return False
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)

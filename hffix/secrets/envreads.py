@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from hffix.python.servers import NameResolver, qualified
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 GETTERS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
 SETDEFAULT = frozenset({"os.environ.setdefault"})
@@ -36,6 +38,8 @@ class EnvCall:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain (non-f, non-bytes) string literal, else None."""
+    import libcst as cst
+
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
@@ -43,6 +47,8 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
 
 
 def _is_env_object_call(func: cst.BaseExpression) -> bool:
+    import libcst as cst
+
     if isinstance(func, cst.Name):
         return func.value == "env"
     return (
@@ -79,6 +85,8 @@ def env_call(call: cst.Call, resolve: NameResolver) -> EnvCall | None:
 
 def environ_subscript(node: cst.BaseExpression, resolve: NameResolver) -> str | None:
     """``X`` for ``os.environ["X"]``."""
+    import libcst as cst
+
     if not isinstance(node, cst.Subscript) or not qualified(resolve, node.value, ENVIRON):
         return None
     if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):

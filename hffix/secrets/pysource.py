@@ -14,14 +14,12 @@ fixed (:class:`Fix`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import cast
-
-import libcst as cst
-from libcst.metadata import CodeRange, QualifiedName
+from typing import TYPE_CHECKING, cast
 
 from hffix.python.importmap import ImportMap
 from hffix.python.positions import Positions
@@ -35,7 +33,11 @@ from hffix.secrets.settings import (
     settings_classes,
 )
 
-NodeKey = tuple[str, int, int, int, int]
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import CodeRange, QualifiedName
+
+NodeKey = tuple[str, int, int, int, int]  # node type, start line/column, end line/column
 
 
 def _subclasses(*bases: type) -> set[type]:
@@ -51,42 +53,47 @@ def _subclasses(*bases: type) -> set[type]:
     return found | set(bases)
 
 
-# Nodes that never hold a string literal: their children (whitespace, tokens) are skipped.
-_STRINGLESS = frozenset(
-    _subclasses(
-        cst.Name,
-        cst.Integer,
-        cst.Float,
-        cst.Imaginary,
-        cst.Import,
-        cst.ImportFrom,
-        cst.BaseParenthesizableWhitespace,
-        cst.Newline,
-        cst.TrailingWhitespace,
-        cst.EmptyLine,
-        cst.Comment,
-        cst.Comma,
-        cst.Dot,
-        cst.Colon,
-        cst.AssignEqual,
-        cst.AssignTarget,
-        cst.BaseBinaryOp,
-        cst.BaseBooleanOp,
-        cst.BaseCompOp,
-        cst.BaseUnaryOp,
-        cst.BaseAugOp,
-        cst.LeftParen,
-        cst.RightParen,
-        cst.LeftSquareBracket,
-        cst.RightSquareBracket,
-        cst.LeftCurlyBrace,
-        cst.RightCurlyBrace,
-        cst.Semicolon,
-        cst.Pass,
-        cst.Break,
-        cst.Continue,
+@functools.cache
+def _stringless() -> frozenset[type]:
+    """Node types that never hold a string literal: their children (whitespace, tokens) are
+    skipped."""
+    import libcst as cst
+
+    return frozenset(
+        _subclasses(
+            cst.Name,
+            cst.Integer,
+            cst.Float,
+            cst.Imaginary,
+            cst.Import,
+            cst.ImportFrom,
+            cst.BaseParenthesizableWhitespace,
+            cst.Newline,
+            cst.TrailingWhitespace,
+            cst.EmptyLine,
+            cst.Comment,
+            cst.Comma,
+            cst.Dot,
+            cst.Colon,
+            cst.AssignEqual,
+            cst.AssignTarget,
+            cst.BaseBinaryOp,
+            cst.BaseBooleanOp,
+            cst.BaseCompOp,
+            cst.BaseUnaryOp,
+            cst.BaseAugOp,
+            cst.LeftParen,
+            cst.RightParen,
+            cst.LeftSquareBracket,
+            cst.RightSquareBracket,
+            cst.LeftCurlyBrace,
+            cst.RightCurlyBrace,
+            cst.Semicolon,
+            cst.Pass,
+            cst.Break,
+            cst.Continue,
+        )
     )
-)  # node type, start line/column, end line/column
 
 
 class Fix(Enum):
@@ -314,10 +321,13 @@ class _Collector:
         self.literals: list[Literal] = []
         self.imports = ImportMap(module)
         self.parents: dict[int, cst.CSTNode] = {}
+        self._stringless = _stringless()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         """Looks at ``node``; returns whether its children are worth a look."""
         # Hand-dispatched: this runs for every node of every module, so it stays minimal.
+        import libcst as cst
+
         kind = type(node)
         if kind is cst.SimpleString:
             self._literal(cast(cst.SimpleString, node))
@@ -333,7 +343,7 @@ class _Collector:
             return False
         if kind is cst.Module:
             self.settings = settings_classes(cast(cst.Module, node), self._names)
-        return kind not in _STRINGLESS
+        return kind not in self._stringless
 
     # ------------------------------------------------------------ metadata helpers
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
@@ -351,6 +361,8 @@ class _Collector:
         return (found[0] if found else text), short
 
     def _statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        import libcst as cst
+
         current: cst.CSTNode | None = node
         while current is not None and not isinstance(current, cst.BaseSmallStatement):
             current = self._parent(current)
@@ -358,12 +370,16 @@ class _Collector:
 
     def _class_of(self, stmt: cst.CSTNode) -> cst.ClassDef | None:
         """The class whose body holds the small statement ``stmt`` directly."""
+        import libcst as cst
+
         line = self._parent(stmt)
         block = self._parent(line) if line is not None else None
         owner = self._parent(block) if block is not None else None
         return owner if isinstance(owner, cst.ClassDef) else None
 
     def _function_of(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        import libcst as cst
+
         current = self._parent(node)
         while current is not None and not isinstance(current, cst.FunctionDef):
             current = self._parent(current)
@@ -371,6 +387,8 @@ class _Collector:
 
     # ------------------------------------------------------------ literals
     def _literal(self, node: cst.SimpleString | cst.ConcatenatedString) -> None:
+        import libcst as cst
+
         raw_value = node.evaluated_value
         is_bytes = isinstance(raw_value, bytes)
         if raw_value is None:
@@ -427,6 +445,8 @@ class _Collector:
         value: str,
         is_bytes: bool,
     ) -> tuple[Fix, tuple[int, int]]:
+        import libcst as cst
+
         whole = detection.whole(value)
         span = (detection.start, detection.end)
         password = detection.password_span
@@ -447,6 +467,8 @@ class _Collector:
         return (Fix.REPLACE if whole else Fix.EMBED), span
 
     def _formatted(self, node: cst.FormattedString) -> None:
+        import libcst as cst
+
         if "b" in node.prefix.lower():
             return
         context = self._context(node)
@@ -482,6 +504,8 @@ class _Collector:
         return context.fixed_variable or context.name
 
     def _context(self, node: cst.CSTNode) -> Context:
+        import libcst as cst
+
         child: cst.CSTNode = node
         partial = False
         field_call: cst.Call | None = None
@@ -539,6 +563,8 @@ class _Collector:
             child = parent
 
     def _or_fallback(self, parent: cst.BooleanOperation, child: cst.CSTNode) -> Context | None:
+        import libcst as cst
+
         if not isinstance(parent.operator, cst.Or) or child is not parent.right:
             return None
         left = parent.left
@@ -560,6 +586,8 @@ class _Collector:
 
     def _owner(self, node: cst.CSTNode) -> tuple[str | None, bool]:
         """(a name for the dict or list ``node`` belongs to, whether it is documentation)."""
+        import libcst as cst
+
         child = node
         while True:
             parent = self._parent(child)
@@ -603,6 +631,8 @@ class _Collector:
         return Context(name=key, prefix=owner, partial=partial, where=f'the "{key}" entry', rank=2)
 
     def _arg_context(self, call: cst.Call, arg: cst.Arg, partial: bool) -> Context:
+        import libcst as cst
+
         read = env_call(call, self._names)
         callee, short = self._callee(call)
         if read is not None:
@@ -661,6 +691,8 @@ class _Collector:
         partial: bool,
         field_call: cst.Call | None,
     ) -> Context:
+        import libcst as cst
+
         variable = environ_subscript(target, self._names)
         if variable is not None:
             direct = field_call is None and not partial
@@ -701,6 +733,8 @@ class _Collector:
     def _comparison_context(
         self, parent: cst.CSTNode, child: cst.CSTNode, partial: bool
     ) -> Context:
+        import libcst as cst
+
         comparison = parent if isinstance(parent, cst.Comparison) else self._parent(parent)
         if not isinstance(comparison, cst.Comparison):
             return SKIP
@@ -728,6 +762,8 @@ def _is_default_arg(call: cst.Call, arg: cst.Arg) -> bool:
 
 
 def _target_name(target: cst.BaseExpression) -> str | None:
+    import libcst as cst
+
     if isinstance(target, cst.Name):
         return target.value
     if isinstance(target, cst.Attribute):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-import libcst as cst
+from typing import TYPE_CHECKING, cast
 
 from hffix.python.importmap import ImportMap, walk_statements
 from hffix.python.walk import iter_nodes
 from hffix.secrets.envreads import env_call, environ_subscript
 from hffix.secrets.settings import settings_classes, settings_fields
 
+if TYPE_CHECKING:
+    import libcst as cst
+
 
 def variables_read(module: cst.Module) -> set[str]:
     """Names read through ``os.getenv`` / ``os.environ`` / decouple / environs calls, and
     the variables behind the fields of pydantic-settings classes."""
+    import libcst as cst
+
     names = ImportMap(module)
     found: set[str] = set()
     settings = settings_classes(module, names)

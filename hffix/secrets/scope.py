@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from hffix.config import Config, ConfigError
+
+if TYPE_CHECKING:
+    import pathspec
 
 OPTION = "test-paths"
 DEFAULT_TEST_PATHS = (
@@ -43,14 +44,21 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """Compiled once per pattern list: HF004 and HF005 ask in every repository of a run.
 
     A path that holds none of the patterns' literal parts (``test``, ``fixture``... for the
-    defaults) is answered without the dozen regular expressions of the spec."""
-    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    defaults) is answered without the dozen regular expressions of the spec, which are only
+    compiled (and pathspec imported) for the first path that holds one."""
     needles = _needles(patterns)
     if not patterns:
         return lambda path: False
     if needles is None:
-        return lambda path: bool(spec.match_file(path))
-    return lambda path: any(n in path for n in needles) and bool(spec.match_file(path))
+        return lambda path: bool(_spec(patterns).match_file(path))
+    return lambda path: any(n in path for n in needles) and bool(_spec(patterns).match_file(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _needles(patterns: tuple[str, ...]) -> tuple[str, ...] | None:

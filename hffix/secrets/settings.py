@@ -9,13 +9,15 @@ or its ``validation_alias`` / ``alias`` / v1 ``env=`` as written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from hffix.python.importmap import walk_statements
 from hffix.python.names import find_all
 from hffix.python.servers import NameResolver, qualified
 from hffix.secrets.envreads import string_value
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 SETTINGS_BASES = frozenset(
     {
@@ -55,12 +57,16 @@ class SettingsClass:
 
 
 def _is_name(node: cst.CSTNode, name: str) -> bool:
+    import libcst as cst
+
     return isinstance(node, cst.Name) and node.value == name
 
 
 def _config_values(body: cst.BaseSuite) -> dict[str, object]:
     """``env_prefix`` / ``case_sensitive`` from ``model_config = SettingsConfigDict(...)``,
     a ``model_config = {...}`` dict, or a v1 ``class Config:``."""
+    import libcst as cst
+
     found: dict[str, object] = {}
     for stmt in getattr(body, "body", ()):
         if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
@@ -91,6 +97,8 @@ def _config_values(body: cst.BaseSuite) -> dict[str, object]:
 
 
 def _literal(node: cst.BaseExpression | None) -> object:
+    import libcst as cst
+
     text = string_value(node)
     if text is not None:
         return text
@@ -101,6 +109,8 @@ def _literal(node: cst.BaseExpression | None) -> object:
 
 def settings_classes(module: cst.Module, resolve: NameResolver) -> dict[str, SettingsClass]:
     """Settings classes of ``module`` by class name (nested classes included)."""
+    import libcst as cst
+
     found: dict[str, SettingsClass] = {}
     for node in walk_statements(module):
         if not isinstance(node, cst.ClassDef):
@@ -145,6 +155,8 @@ def field_alias(call: cst.Call) -> str | None:
 
 
 def is_field_call(node: cst.BaseExpression, resolve: NameResolver) -> bool:
+    import libcst as cst
+
     return isinstance(node, cst.Call) and qualified(resolve, node.func, FIELD_FUNCTIONS)
 
 
@@ -152,6 +164,8 @@ def settings_fields(
     node: cst.ClassDef, settings: SettingsClass, resolve: NameResolver
 ) -> list[str]:
     """Every environment variable the fields of settings class ``node`` read."""
+    import libcst as cst
+
     variables: list[str] = []
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     for stmt in body:
