@@ -34,6 +34,7 @@ def plan(root: Path, config: Config) -> Plan:
     for rule_class in selected_rules(config):
         rule = rule_class()
         rule.run(RuleContext(session, rule))
+    session.facts.release()
     findings = sorted(session.findings, key=lambda f: (f.path, f.line, f.col, f.code))
     diagnostics = sorted(session.diagnostics.values(), key=lambda d: d.path)
     return Plan(root, findings, diagnostics, workspace.changes(), session.facts, workspace.skipped)

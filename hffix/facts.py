@@ -7,6 +7,7 @@ the later rule recomputing it. Each field names the rule that fills it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -40,8 +41,22 @@ class Facts:
     # HF001: the Python modules `import main` loads once the fix is applied (its import
     # closure, paths after the fix); None when HF001 did not run or chose no app. Rules that
     # change how code starts (HF002, HF003, HF004) change only these: a dev script, a test
-    # or another service's module keeps working as it does.
-    space_modules: frozenset[str] | None = None
+    # or another service's module keeps working as it does. Computed on first use
+    # (space_modules()): summarising the closure is the dearest part of a compliant run.
+    space_loader: Callable[[], frozenset[str]] | None = field(default=None, repr=False)
+    _space: frozenset[str] | None = field(default=None, repr=False)
+
+    def space_modules(self) -> frozenset[str] | None:
+        """The Space's import closure (see ``space_loader``), computed once."""
+        if self._space is None and self.space_loader is not None:
+            self._space = self.space_loader()
+            self.space_loader = None  # the loader holds HF001's app graph: let it go
+        return self._space
+
+    def release(self) -> None:
+        """Drop what only the rules of this run need (the loader keeps the parses alive)."""
+        self.space_loader = None
+
     # HF001: set when it looked for the app and chose none (ambiguous, missing, or the fix
     # needs --unsafe-fixes). Rules then leave how the repository starts today alone: server
     # starts, __main__ blocks, Dockerfiles, run scripts and other folders' manifests.

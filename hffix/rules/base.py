@@ -221,7 +221,9 @@ class RuleContext:
         Rules that change how code starts fix only these: elsewhere a dev script, a test or
         another service keeps working as it does.
         """
-        modules = self.facts.space_modules
+        if self.facts.app is not None and path in self.facts.entry_modules:
+            return True  # main.py and the app's module: no need to compute the closure
+        modules = self.facts.space_modules()
         return modules is None or path in modules
 
     @staticmethod

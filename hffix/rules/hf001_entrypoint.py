@@ -263,8 +263,8 @@ class _Run:
         written = f"from {dots}{first.module} import {names}"
         self.report(
             f"main.py exposes `app` but imports relatively (`{written}`); the Space imports "
-            "it as the top-level module `main`, where that fails with \"attempted relative "
-            "import with no known parent package\": write these imports as absolute ones",
+            'it as the top-level module `main`, where that fails with "attempted relative '
+            'import with no known parent package": write these imports as absolute ones',
             Status.MANUAL,
             "main.py",
             first.line,
@@ -630,8 +630,13 @@ class _Run:
             placed.module_path, placed.attribute, placed.import_root, placed.factory
         )
         facts.entry_modules.update({"main.py", placed.module_path})
-        closure = placed.closure or tuple(self.graph.reachable("main.py"))
-        facts.space_modules = frozenset({"main.py", placed.module_path, *closure})
+        graph, entry = self.graph, placed.module_path
+
+        def load_space() -> frozenset[str]:
+            closure = placed.closure or tuple(graph.reachable("main.py"))
+            return frozenset({"main.py", entry, *closure})
+
+        facts.space_loader = load_space
         layout = Layout(self.workspace.paths())
         names = layout.top_level_names("") | layout.top_level_names(placed.import_root)
         folders = set(placed.extra_paths)
