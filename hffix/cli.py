@@ -116,7 +116,8 @@ def _repositories(paths: list[Path] | None, repos_from: str | None) -> list[str]
                 roots += bulk.read_repository_list(handle)
         except OSError as exc:
             raise UsageProblem(f"--repos-from {repos_from}: {exc.strerror}") from None
-    return roots or ["."]
+    # An empty list is an empty run: "." only when neither PATH nor --repos-from is given.
+    return roots if roots or repos_from else ["."]
 
 
 def _with_progress(results: Iterator[api.Result], total: int, show: bool) -> Iterator[api.Result]:

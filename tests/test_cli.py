@@ -220,3 +220,17 @@ def test_redact_masks_secrets_in_the_patch(run: Run, make_repo: Callable[..., Pa
     assert code == 1 and token not in masked and "OPENAI_API_KEY" in masked
     code, out, _ = run("--select", "HF005", "--format", "json", str(repo))
     assert token not in out
+
+
+@pytest.mark.parametrize("listing", ["", "# only a comment\n\n"])
+def test_an_empty_repos_from_is_an_empty_run_not_the_current_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    listing: str,
+) -> None:
+    (tmp_path / "server.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (tmp_path / "list.txt").write_text(listing)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--write", "--repos-from", "list.txt"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.txt", "server.py"]
