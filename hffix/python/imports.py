@@ -9,7 +9,7 @@ module only to decide *what* becomes unused.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias, cast
 
@@ -109,12 +109,20 @@ def _quotes_names(node: cst.CSTNode) -> bool:
     return False
 
 
-def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedImports:
+def freed_imports(
+    module: cst.Module,
+    removed: Sequence[cst.CSTNode],
+    only: Callable[[str], bool] | None = None,
+) -> FreedImports:
     """Imports whose every use sits inside ``removed`` (imports that were already unused, or
     are used only by ``__all__`` or a string annotation, are left alone).
 
     Names are matched by spelling, not scope: a name also read outside ``removed`` (even a
     local of the same name) keeps its import, so the answer errs on keeping an import.
+    ``only``, when given, is asked about the imported module's dotted name (``uvicorn``
+    for ``from uvicorn import run``): an import it refuses is never freed. Removing a
+    server start frees only the server package's imports; ``from shop.api import app`` in
+    main.py is a re-export even when its only reader was the removed block.
     """
     import libcst as cst
 
@@ -125,6 +133,8 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
         assert not isinstance(statement.names, cst.ImportStar)
         dropped: set[str] = set()
         for alias in statement.names:
+            if only is not None and not only(_imported_module(statement, alias)):
+                continue
             name = _bound_head(alias)
             if (id(statement), name) not in reads.read_inside:
                 continue  # nothing removed read it: already unused, or read elsewhere only
@@ -135,6 +145,19 @@ def freed_imports(module: cst.Module, removed: Sequence[cst.CSTNode]) -> FreedIm
         elif dropped:
             freed.aliases[id(statement)] = dropped
     return freed
+
+
+def _imported_module(statement: ImportStatement, alias: cst.ImportAlias) -> str:
+    """The module an alias imports from: ``a.b`` for ``import a.b``, ``x`` for ``from x
+    import y``; a relative import gives its dots (``.x``), which names no installed package."""
+    import libcst as cst
+
+    if isinstance(statement, cst.Import):
+        return alias.evaluated_name
+    dots = "." * len(statement.relative)
+    module = statement.module
+    name = cst.helpers.get_full_name_for_node(module) if module is not None else ""
+    return f"{dots}{name}"
 
 
 def without_aliases(statement: ImportStatement, dropped: set[str]) -> ImportStatement:

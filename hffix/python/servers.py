@@ -31,6 +31,14 @@ COROUTINE_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run", "uvloop.r
 LOOP_RUNNERS = frozenset({"run_until_complete"})
 # Module prefixes whose imports exist only to start a server.
 SERVER_MODULES = ("uvicorn", "hypercorn", "gunicorn")
+
+
+def is_server_module(module: str) -> bool:
+    """``uvicorn``, ``uvicorn.config``, ...: a module of a server package (whose imports may
+    go once the server start that used them is removed)."""
+    return module.split(".")[0] in SERVER_MODULES
+
+
 # Words that reveal a shell command starting a server.
 SERVER_COMMANDS = ("uvicorn", "gunicorn", "hypercorn", "fastapi run", "fastapi dev")
 

@@ -19,6 +19,7 @@ from hffix.python.servers import (
     SERVER_CONFIGS,
     NameResolver,
     is_server_call,
+    is_server_module,
     is_server_statement,
     qualified,
     server_variables,
@@ -94,7 +95,8 @@ class StripServerStarts(RemovesStatements):
         self._doomed = {id(s) for s in starts}
         if starts:
             removed = self._doom_feeders(node, starts, feeders)
-            self.freed = freed_imports(node, removed)
+            # Only the server package's own imports go with it (see freed_imports).
+            self.freed = freed_imports(node, removed, only=is_server_module)
             self._doomed.update(id(s) for s in self.freed.statements)
 
     def _doom_feeders(

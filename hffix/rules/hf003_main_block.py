@@ -18,6 +18,7 @@ from hffix.python.servers import (
     SERVER_MODULES,
     has_main_guard,
     is_main_guard,
+    is_server_module,
     is_server_statement,
     launches_server_process,
     qualified,
@@ -341,7 +342,9 @@ class _MainBlocks:
                 removed.extend(gone)
         if not replacements:
             return module
-        freed = freed_imports(module, removed)
+        # Only the server package's own imports go with the block: `from shop.api import
+        # app` in main.py is a re-export even when the block was its only reader.
+        freed = freed_imports(module, removed, only=is_server_module)
         freed_ids = {id(s) for s in freed.statements}
         statements: list[cst.BaseStatement] = []
         doomed: dict[int, cst.BaseStatement] = {}  # values keep the nodes (and ids) alive

@@ -1,4 +1,5 @@
 """Todo API."""
+import os
 
 from fastapi import FastAPI
 

@@ -1,1 +1,3 @@
 """python -m app"""
+
+from app.api import app

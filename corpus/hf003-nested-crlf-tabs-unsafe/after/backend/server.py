@@ -1,3 +1,5 @@
+import os
+
 from fastapi import FastAPI
 
 from backend.jobs import warm_cache
