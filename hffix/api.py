@@ -186,6 +186,11 @@ def _fix(
     result.changes = planned.changes
     result.facts = planned.facts
     result.skipped = planned.skipped
+    if planned.failures:
+        failed = "; ".join(f"{f.code} failed (internal error: {f.error})" for f in planned.failures)
+        result.error = f"{failed}; nothing written, the other rules' findings are listed"
+        result.traceback = "".join(f.traceback for f in planned.failures)
+        return result
     if write and result.changes:
         from hffix.repository.writer import WriteError, apply_changes  # only a write needs it
 

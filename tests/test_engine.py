@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from hffix.config import Config
 from hffix.repository.workspace import Workspace
 from hffix.session import Session
@@ -39,3 +41,28 @@ def test_unreadable_file_is_diagnosed_once(make_repo: Callable[..., Path]) -> No
     s = session(root)
     assert s.syntax("bin.py") is None and s.parse("bin.py") is None
     assert list(s.diagnostics) == ["bin.py"]
+
+
+def test_a_rule_that_raises_costs_only_its_own_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in one rule: its failure is reported (the traceback under -v), the other rules'
+    findings are listed, and the repository is left untouched."""
+    from hffix.cli import main
+    from hffix.rules.hf007_requirements import Requirements
+
+    def broken(self: Requirements, ctx: object) -> None:
+        raise KeyError("requirements.txt")
+
+    monkeypatch.setattr(Requirements, "run", broken)
+    (tmp_path / "server.py").write_text(
+        'from fastapi import FastAPI\n\napp = FastAPI()\nSECRET_KEY = "Zq8vX2mLp9rT4wKe-real"\n'
+    )
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert main(["--write", "-v", "--no-color", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "HF007 failed (internal error: KeyError: 'requirements.txt')" in err
+    assert "nothing written" in err
+    assert "Traceback" in err
+    assert "HF005" in err and "HF001" in err  # the other rules still reported
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

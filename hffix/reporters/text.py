@@ -38,7 +38,8 @@ class TextReporter(Reporter):
             write(f"{self._paint('error', 'red')}: {result.error}\n")
             if self.context.verbose and result.traceback:
                 write(result.traceback)
-            return
+            if not result.findings:
+                return
         for diagnostic in result.diagnostics:
             where = display_path(result, diagnostic.path)
             write(f"{where}: {self._paint('warning', 'yellow')}: {diagnostic.message}\n")
