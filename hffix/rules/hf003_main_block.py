@@ -142,9 +142,13 @@ class MainBlock(Rule):
                 result = AddImportsVisitor(context).transform_module(result)
             result = edits.tidy_module_start(module, result)
             keep = ctx.app_undecided
+            kept_lines: set[int] = set()
             for issue in transformer.issues:
                 message, status = issue.message, issue.status
                 if keep and (status is not Status.MANUAL or issue.edited):
+                    if issue.line in kept_lines:
+                        continue  # one "left as it is" per block
+                    kept_lines.add(issue.line)
                     message = ctx.kept_message(
                         '`if __name__ == "__main__":` block that starts the repository'
                     )
@@ -457,6 +461,15 @@ class _MainBlocks:
             self._issue(line, message, status)
             return None, []
         self._issue(line, message, status, edited=True)
+        # The trim is a change of its own: it gets its own [fixed] finding.
+        starts = ", ".join(self._describe(s) for s in block.plumbing[:2])
+        self._issue(
+            line,
+            f"{MainBlock.MESSAGE}; removed the server start from it ({starts}); its other "
+            "statements stay",
+            Status.FIXED,
+            edited=True,
+        )
         trimmed = edits.remove_from_block(guard.body, lambda s: any(s is p for p in block.plumbing))
         return [guard.with_changes(body=trimmed)], list(block.plumbing)
 
