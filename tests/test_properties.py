@@ -224,3 +224,99 @@ def test_route_table_survives(module: Module) -> None:
             if route.path in {path for _, path in module.routes}
         }
         assert served == set(module.routes)
+
+
+# ---------------------------------------------------------------- repository shapes
+SHAPES = ("flat", "nested", "monorepo", "services")
+SERVER_MODULES = ("uvicorn", "gunicorn", "hypercorn")
+DOCKERFILE = 'FROM python:3.10-slim\nCOPY . .\nCMD ["uvicorn", "{module}:app", "--port", "8000"]\n'
+
+
+def shaped_files(module: Module, shape: str) -> dict[str, str]:
+    """The generated module placed as a flat app, a nested backend (hoisted), a backend
+    beside a frontend (shim) or one of two services (no app can be chosen)."""
+    readme = "# Demo\n"
+    if shape == "flat":
+        return {"main.py": module.text, "requirements.txt": SPEC_REQUIREMENTS}
+    if shape == "nested":
+        return {
+            "README.md": readme,
+            "backend/main.py": module.text,
+            "backend/requirements.txt": SPEC_REQUIREMENTS,
+        }
+    if shape == "monorepo":
+        return {
+            "README.md": readme,
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": module.text,
+            "backend/requirements.txt": SPEC_REQUIREMENTS,
+            "frontend/package.json": '{"name": "web", "private": true}\n',
+        }
+    return {
+        "README.md": readme,
+        "services/orders/main.py": module.text,
+        "services/orders/Dockerfile": DOCKERFILE.format(module="services.orders.main"),
+        "services/users/main.py": module.text,
+        "services/users/Dockerfile": DOCKERFILE.format(module="services.users.main"),
+        "scripts/run.sh": "uvicorn services.orders.main:app --port 8001\n",
+    }
+
+
+def module_imports(data: bytes) -> set[str]:
+    """Module-level imports other than a server package's, as `module:name` strings."""
+    try:
+        tree = ast.parse(data.decode("utf-8-sig"))
+    except (SyntaxError, UnicodeDecodeError):
+        return set()
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] not in SERVER_MODULES}
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] not in SERVER_MODULES
+        ):
+            found |= {f"{'.' * node.level}{node.module}:{a.name}" for a in node.names}
+    return found
+
+
+@settings(max_examples=120)
+@given(module=modules(), shape=st.sampled_from(SHAPES), unsafe=st.booleans())
+def test_shapes_converge_and_do_no_harm(module: Module, shape: str, unsafe: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="hffix-shape-") as tmp:
+        root = Path(tmp) / "repo"
+        for rel, text in shaped_files(module, shape).items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(text.encode("utf-8"))
+        before = snapshot(root)
+        written = hffix.fix(root, write=True, unsafe_fixes=unsafe)
+        assert written.error is None, written.traceback or written.error
+        after = snapshot(root)
+        moved = {c.old_path: c.new_path for c in written.changes if c.old_path and c.new_path}
+        # No import other than a server package's disappears.
+        for path, (data, _) in before.items():
+            if path.endswith(".py"):
+                target = moved.get(path, path)
+                kept = module_imports(after[target][0]) if target in after else set()
+                assert module_imports(data) <= kept, f"{path}: an import disappeared"
+        # Converged: nothing fixable, nothing about the files hffix created, no change.
+        created = {c.new_path for c in written.changes if c.old_path is None}
+        again = hffix.check(root, unsafe_fixes=unsafe)
+        assert again.error is None, again.traceback or again.error
+        assert [f for f in again.findings if f.status.value == "fixed"] == []
+        assert [f for f in again.findings if f.path in created] == []
+        assert again.changes == [], "a second run would change something"
+        if shape == "services":
+            # No app can be chosen: every Dockerfile, run script and server start stays
+            # (secrets may still move: that does not change how the repository starts).
+            for path, (data, _) in before.items():
+                if path.endswith(("Dockerfile", ".sh")):
+                    assert after[path][0] == data, f"{path} changed although no app is chosen"
+                elif path.endswith(".py"):
+                    starts = [
+                        line
+                        for line in data.decode().splitlines()
+                        if any(s in line for s in ("run(", "serve(", "__main__"))
+                    ]
+                    kept = after[path][0].decode().splitlines()
+                    assert all(line in kept for line in starts), f"{path}: a server start went"
