@@ -75,7 +75,22 @@ def test_environment_lookup_can_be_turned_off(make_repo: Callable[..., Path]) ->
     }
     _, result = _run(make_repo, files)
     [finding] = result.findings
-    assert finding.status is Status.MANUAL and finding.path == "main.py" and finding.line == 1
+    # Not looked up: its own name is only a guess, applied with --unsafe-fixes.
+    assert finding.status is Status.UNSAFE_FIX and finding.path == "main.py" and finding.line == 1
+    assert "--unsafe-fixes adds `pathspec`" in finding.message
+
+
+def test_an_unknown_import_is_added_under_its_own_name_only_with_unsafe_fixes(
+    make_repo: Callable[..., Path],
+) -> None:
+    source = "import acme_billing\nimport _private_helpers\nfrom fastapi import FastAPI\n"
+    root = make_repo({"main.py": source, "requirements.txt": FIVE})
+    result = hffix.fix(root, write=True, select=["HF007"], unsafe_fixes=True)
+    assert "acme-billing" in (root / "requirements.txt").read_text().split()
+    added = [f for f in result.findings if "acme-billing" in f.message]
+    assert [f.applicability.value for f in added] == ["unsafe"]
+    private = [f for f in result.findings if "_private_helpers" in f.message]
+    assert [f.status for f in private] == [Status.MANUAL]  # never guessed
 
 
 def test_suppression_comment_silences_an_unknown_import(make_repo: Callable[..., Path]) -> None:

@@ -53,6 +53,10 @@ def _commented(line: RequirementLine, why: str) -> str:
     return "\n".join([physical[0], *(f"# {p}" for p in physical[1:])])
 
 
+# An import name that is plausibly also its distribution's name (`chromadb`, `pika`):
+# lower case, no leading underscore. Private and CamelCase modules are never guessed.
+_PLAUSIBLE_NAME = re.compile(r"[a-z][a-z0-9_]{1,}")
+
 # A line hffix commented out on an earlier run: `# dotenv>=0.9  # hffix: not python-dotenv`.
 _COMMENTED_BY_HFFIX = re.compile(r"^#\s*(?P<line>[^#]+?)\s+# hffix: ", re.MULTILINE)
 
@@ -126,7 +130,8 @@ class Requirements(Rule):
     package the code imports, commented out with the reason. A file stored as UTF-16 is
     rewritten as UTF-8 when it changes. Replacing `jwt` by PyJWT is unsafe (the `jwt`
     distribution has its own API) and needs `--unsafe-fixes`. Unknown imports are
-    reported, never guessed. `[tool.hffix] environment-metadata = false` stops the lookup
+    reported; adding one under its own name is a guess, applied only with
+    `--unsafe-fixes`. `[tool.hffix] environment-metadata = false` stops the lookup
     in the installed environment.
     """
 
@@ -180,6 +185,7 @@ class _Addition:
     name: str
     reason: str
     where: str = ""  # "path:line" that showed the need
+    unsafe: bool = False  # a guess (the import's own name): only with --unsafe-fixes
 
 
 class _Run:
@@ -254,7 +260,10 @@ class _Run:
             # An added line is not on disk yet: the finding names the file as a whole.
             where = f" ({addition.where})" if addition.where else ""
             ctx.report(
-                ROOT_FILE, f"added `{addition.line}`: {addition.reason}{where}", status=Status.FIXED
+                ROOT_FILE,
+                f"added `{addition.line}`: {addition.reason}{where}",
+                status=Status.FIXED,
+                unsafe=addition.unsafe,
             )
         self.check_freeze(text, declared_text, uses)
         self.write(existing, text)
@@ -374,12 +383,19 @@ class _Run:
         return found
 
     def _add(
-        self, line: str, name: str, reason: str, where: str = "", explicit: bool = False
+        self,
+        line: str,
+        name: str,
+        reason: str,
+        where: str = "",
+        explicit: bool = False,
+        *,
+        unsafe: bool = False,
     ) -> None:
         if name in self._planned or self._declared.has(name, explicit=explicit):
             return
         self._planned.add(name)
-        self._additions.append(_Addition(line, name, reason, where))
+        self._additions.append(_Addition(line, name, reason, where, unsafe))
 
     def additions(self, text: str, uses: dict[str, tuple[str, str, int]]) -> list[_Addition]:
         self._declared = declared = self.declared(text)
@@ -435,17 +451,30 @@ class _Run:
     def _import_need(self, module: str, path: str, line: int) -> None:
         resolution = distributions.resolve(module, environment=self.environment)
         if resolution is None:
-            if self._declared.has(canonical_name(module.split(".")[0])):
+            top = module.split(".")[0]
+            if self._declared.has(canonical_name(top)):
                 return  # a requirement of the import's own name provides it (chromadb)
-            if self.ctx.allows(path, line):
-                self.ctx.report(
-                    path,
-                    f"`{module}` is imported but not declared in requirements.txt, and "
-                    "hffix does not know which distribution provides it: add it by hand",
-                    status=Status.MANUAL,
-                    line=line,
-                    col=1,
-                )
+            if not self.ctx.allows(path, line):
+                return
+            plausible = _PLAUSIBLE_NAME.fullmatch(top) and top not in distributions.NAMESPACE_ROOTS
+            guess = canonical_name(top) if plausible else None  # `google` is no distribution
+            if guess is not None and self.ctx.unsafe_fixes:
+                reason = f"imported as `{module}`; no table knows it, so its own name is assumed"
+                self._add(guess, guess, reason, self.ctx.where(path, line), unsafe=True)
+                return
+            advice = (
+                f"--unsafe-fixes adds `{guess}` (check it is the distribution you mean)"
+                if guess is not None
+                else "add it by hand"
+            )
+            self.ctx.report(
+                path,
+                f"`{module}` is imported but not declared in requirements.txt, and hffix "
+                f"does not know which distribution provides it: {advice}",
+                status=Status.UNSAFE_FIX if guess is not None else Status.MANUAL,
+                line=line,
+                col=1,
+            )
             return
         name = canonical_name(resolution.distribution)
         if name in self.skip_imports:
