@@ -119,3 +119,13 @@ def test_unparsable_file_is_reported_with_a_guess(make_repo: Callable[..., Path]
     _, result = _run(make_repo, {"main.py": "x = 1\ntype X = int\n"})
     [finding] = result.findings
     assert finding.line == 2 and "`type` statement" in finding.message
+
+
+def test_test_files_are_not_checked(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """test-paths applies to every rule: the Space never runs tests."""
+    import hffix
+
+    newer = "def f() -> None:\n    try:\n        pass\n    except* ValueError:\n        pass\n"
+    root = make_repo({"tests/test_groups.py": newer, "app/groups.py": newer})
+    result = hffix.check(root, select=["HF010"])
+    assert sorted({f.path for f in result.findings}) == ["app/groups.py"]

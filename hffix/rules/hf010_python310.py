@@ -12,6 +12,7 @@ from hffix.findings import FixSafety, Status
 from hffix.repository.workspace import is_python_path
 from hffix.requirements import merge_requirements
 from hffix.rules.base import Example, Rule, RuleContext
+from hffix.secrets.scope import tests_matcher
 
 TOMLI_REQUIREMENT = 'tomli>=2.0.1; python_version < "3.11"'
 _PY310_RELEASES = [f"3.10.{patch}" for patch in range(0, 21)]
@@ -99,8 +100,11 @@ class Python310(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         fixed_tomllib = False
+        is_test = tests_matcher(ctx.config)  # the Space never runs tests (test-paths)
         for path in ctx.workspace.paths():
             if not is_python_path(path) or ctx.config.ignored_in(path, self.code):
+                continue
+            if is_test(path):
                 continue
             text = ctx.text(path)
             if text is None:
