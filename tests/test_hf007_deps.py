@@ -231,6 +231,12 @@ def test_table_has_the_issues_examples() -> None:
         "multipart": "python-multipart",
         "google.generativeai": "google-generativeai",
         "langchain_openai": "langchain-openai",
+        # Imports whose own name on PyPI is another project: never guess them.
+        "decouple": "python-decouple",
+        "fitz": "PyMuPDF",
+        "whisper": "openai-whisper",
+        "ffmpeg": "ffmpeg-python",
+        "telegram": "python-telegram-bot",
     }
     for module, dist in expected.items():
         assert table[module] == dist
