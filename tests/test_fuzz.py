@@ -1,7 +1,8 @@
 """Fuzzing every rule with arbitrary valid Python (hypothesmith draws modules from the grammar).
 
-No generated module may crash hffix, make it write a file that no longer parses, or leave
-a second run with work to do. Run longer with HYPOTHESIS_PROFILE=long.
+No generated module may crash hffix, make it write a file that no longer parses, remove
+an import other than a server package's, or leave a second run with work to do. Run longer
+with HYPOTHESIS_PROFILE=long.
 """
 
 from __future__ import annotations
@@ -41,6 +42,22 @@ def _parses(source: str) -> bool:
     return True
 
 
+SERVER_MODULES = ("uvicorn", "gunicorn", "hypercorn")
+
+
+def _module_imports(source: str) -> set[str]:
+    """Module-level imports other than a server package's (`module:name`)."""
+    found: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] not in SERVER_MODULES}
+        elif isinstance(node, ast.ImportFrom) and (
+            (node.module or "").split(".")[0] not in SERVER_MODULES
+        ):
+            found |= {f"{'.' * node.level}{node.module}:{a.name}" for a in node.names}
+    return found
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -64,11 +81,17 @@ def test_arbitrary_modules(body: str, prefix: str, suffix: str, name: str) -> No
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source, encoding="utf-8")
+        imported = _module_imports(source)
         first = hffix.fix(root, write=True, unsafe_fixes=True)
         assert first.error is None, first.traceback or first.error
         for path in root.rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert _parses(text), f"{path.relative_to(root)} no longer parses:\n{text}"
+        moved = {c.old_path: c.new_path for c in first.changes if c.old_path and c.new_path}
+        after = (root / moved.get(name, name)).read_text(encoding="utf-8")
+        assert imported <= _module_imports(after), "an import other than a server's went"
         second = hffix.fix(root, write=True, unsafe_fixes=True)
         assert second.error is None, second.traceback or second.error
         assert second.changes == [], [c.path for c in second.changes]
+        fixable = [f for f in second.findings if f.status.value == "fixed"]
+        assert fixable == [], [f.message for f in fixable]
