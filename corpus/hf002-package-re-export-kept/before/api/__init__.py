@@ -1,0 +1,6 @@
+import uvicorn
+
+from api.main import app
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0")

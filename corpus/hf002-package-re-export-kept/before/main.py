@@ -1,0 +1,3 @@
+from api import app
+
+__all__ = ["app"]
