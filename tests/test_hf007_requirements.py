@@ -108,3 +108,20 @@ def test_second_run_changes_nothing(make_repo: Callable[..., Path]) -> None:
     assert first.findings
     again = hffix.fix(root, write=True, select=["HF007"])
     assert again.changes == [] and again.findings == []
+
+
+def test_an_import_named_like_a_folder_of_the_repository_is_never_guessed(
+    make_repo: Callable[..., Path],
+) -> None:
+    """`from services.x import y` where tools/vendored/services/ exists: this project's code under
+    another root, not PyPI's `services`."""
+    root = make_repo(
+        {
+            "main.py": "from services.tasks import run\nfrom fastapi import FastAPI\n",
+            "tools/vendored/services/__init__.py": "",
+            "requirements.txt": FIVE,
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF007"], unsafe_fixes=True)
+    assert "services" not in (root / "requirements.txt").read_text()
+    assert [f for f in result.findings if f.status is not Status.MANUAL] == []

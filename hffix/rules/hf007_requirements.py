@@ -194,6 +194,7 @@ class _Run:
         self.ws = ctx.workspace
         self.facts = ctx.facts
         self.environment = ctx.config.option("environment-metadata", True) is not False
+        self._locals: set[str] | None = None
 
     # ------------------------------------------------------------------ reading
     def declared(self, text: str) -> _Declared:
@@ -456,8 +457,12 @@ class _Run:
                 return  # a requirement of the import's own name provides it (chromadb)
             if not self.ctx.allows(path, line):
                 return
-            plausible = _PLAUSIBLE_NAME.fullmatch(top) and top not in distributions.NAMESPACE_ROOTS
-            guess = canonical_name(top) if plausible else None  # `google` is no distribution
+            plausible = (
+                _PLAUSIBLE_NAME.fullmatch(top)
+                and top not in distributions.NAMESPACE_ROOTS  # `google` is no distribution
+                and top not in self._local_names()  # a folder or module of this repository
+            )
+            guess = canonical_name(top) if plausible else None
             if guess is not None and self.ctx.unsafe_fixes:
                 reason = f"imported as `{module}`; no table knows it, so its own name is assumed"
                 self._add(guess, guess, reason, self.ctx.where(path, line), unsafe=True)
@@ -484,6 +489,20 @@ class _Run:
             requirement = "python-jose[cryptography]"
         source = "" if resolution.source == "table" else " (from the installed environment)"
         self._add(requirement, name, f"imported as `{module}`{source}", self.ctx.where(path, line))
+
+    def _local_names(self) -> set[str]:
+        """Every folder and module name anywhere in the repository (`services` for
+        src/services/): an import of one is this project's code under another root, never
+        a distribution to guess."""
+        if self._locals is None:
+            names: set[str] = set()
+            for path in self.ws.paths():
+                parts = path.split("/")
+                names.update(parts[:-1])
+                if parts[-1].endswith(".py"):
+                    names.add(parts[-1][:-3])
+            self._locals = names
+        return self._locals
 
     def _need(self, need: implied.Need) -> None:
         where = self.ctx.where(need.path, need.line)
