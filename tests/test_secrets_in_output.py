@@ -90,3 +90,22 @@ def test_mask_text_masks_named_values_and_shapes_and_keeps_the_rest() -> None:
     assert mask_text('`LOG_LEVEL=info` and `title = "Notes"`') == (
         '`LOG_LEVEL=info` and `title = "Notes"`'
     )
+
+
+def test_the_redacted_patch_masks_every_secret_it_shows(
+    make_repo: Callable[..., Path], capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """--redact: not only the values HF005 moved, but a deleted Dockerfile's ENV and ARG and
+    a key on a Procfile line the port fix touches."""
+    root = make_repo(
+        {
+            **FILES,
+            "backend/Dockerfile": FILES["backend/Dockerfile"]
+            + f"ENV OPENAI_API_KEY={OPENAI}\nARG GITHUB_TOKEN={GITHUB}\n",
+            "Procfile": f"web: DB_PASSWORD={PASSWORD} uvicorn main:app --port 8000\n",
+        }
+    )
+    main(["--dry-run", "--redact", "--no-color", str(root)])
+    out = capsysbinary.readouterr().out.decode("utf-8", "replace")
+    assert "diff --git a/backend/Dockerfile" in out and "Procfile" in out
+    assert _leaks(out) == []

@@ -54,21 +54,45 @@ def _decode_literal(lines: bytes) -> bytes | None:
 
 
 def redact(patch: bytes, values: Iterable[str]) -> bytes:
-    """``patch`` with every occurrence of ``values`` replaced by its masked form."""
-    pairs = _replacements(values)
-    if not pairs or not patch:
+    """``patch`` with every occurrence of ``values`` (the secrets HF005 moved) replaced by
+    its masked form, and every other secret a text line of the patch shows masked as
+    :func:`mask_text` masks messages (a deleted Dockerfile's ``ENV``, a key on a Procfile
+    line)."""
+    if not patch:
         return patch
-    from hffix.repository.patch import binary_literal  # hashlib, difflib: not at start-up
+    pairs = _replacements(values)
+    if pairs:
+        from hffix.repository.patch import binary_literal  # hashlib, difflib: not at start-up
 
-    def literal(match: re.Match[bytes]) -> bytes:
-        data = _decode_literal(match.group(2))
-        if data is None:
-            return match.group(0)
-        masked = _mask_bytes(data, pairs)
-        return match.group(0) if masked == data else b"".join(binary_literal(masked))
+        def literal(match: re.Match[bytes]) -> bytes:
+            data = _decode_literal(match.group(2))
+            if data is None:
+                return match.group(0)
+            masked = _mask_bytes(data, pairs)
+            return match.group(0) if masked == data else b"".join(binary_literal(masked))
 
-    patch = _LITERAL.sub(literal, patch)
-    return _mask_bytes(patch, pairs)
+        patch = _LITERAL.sub(literal, patch)
+        patch = _mask_bytes(patch, pairs)
+    return _mask_lines(patch)
+
+
+def _mask_lines(patch: bytes) -> bytes:
+    """:func:`mask_text` on the text lines of a patch (headers and binary literals kept)."""
+    lines = patch.split(b"\n")
+    in_binary = False
+    for index, line in enumerate(lines):
+        if line.startswith(b"GIT binary patch"):
+            in_binary = True
+        elif line.startswith(b"diff --git "):
+            in_binary = False
+        headers = (b"--- a/", b"+++ b/", b"--- /dev/null", b"+++ /dev/null")
+        if in_binary or line[:1] not in (b"+", b"-", b" ") or line.startswith(headers):
+            continue
+        text = line.decode("utf-8", "surrogateescape")
+        masked = mask_text(text)
+        if masked != text:
+            lines[index] = masked.encode("utf-8", "surrogateescape")
+    return b"\n".join(lines)
 
 
 # `NAME=value` and `NAME: value` as command lines, Dockerfiles and env files write them;
