@@ -234,3 +234,20 @@ def test_an_empty_repos_from_is_an_empty_run_not_the_current_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["--write", "--repos-from", "list.txt"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.txt", "server.py"]
+
+
+def test_a_failed_write_claims_no_fix_and_no_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hffix.repository import writer
+
+    def full_disk(root: Path, changes: object) -> None:
+        raise writer.WriteError("main.py: No space left on device; every change was rolled back")
+
+    monkeypatch.setattr(writer, "apply_changes", full_disk)
+    (tmp_path / "server.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    assert main(["--write", "--no-color", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err
+    assert "[fixed]" not in err and "Changed" not in err
+    assert "0 fixed" in err and "not applied" in err

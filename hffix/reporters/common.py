@@ -45,6 +45,7 @@ class Tally:
     codes: Counter[str] = field(default_factory=Counter)
     changes: Counter[ChangeKind] = field(default_factory=Counter)
     diagnostics: int = 0
+    not_applied: int = 0  # fixes of repositories that failed: planned, never written
     variables: set[str] = field(default_factory=set)
     slowest: list[tuple[float, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -54,7 +55,10 @@ class Tally:
         self.statuses[result.status] += 1
         self.findings.update(f.status for f in result.findings)
         self.codes.update(f.code for f in result.findings)
-        self.changes.update(c.kind for c in result.changes)
+        if result.error is None:  # a failed or rolled-back write changed nothing
+            self.changes.update(c.kind for c in result.changes)
+        else:
+            self.not_applied += sum(1 for f in result.findings if f.status is Status.FIXED)
         self.diagnostics += len(result.diagnostics)
         self.variables.update(result.variables)
         self.seconds += result.duration

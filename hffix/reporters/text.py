@@ -25,9 +25,9 @@ class TextReporter(Reporter):
     def _paint(self, text: str, color: str) -> str:
         return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.context.color else text
 
-    def _marker(self, finding: Finding) -> str:
+    def _marker(self, finding: Finding, written: bool = True) -> str:
         if finding.status is Status.FIXED:
-            return "[fixed]" if self.context.mode is Mode.WRITE else "[*]"
+            return "[fixed]" if self.context.mode is Mode.WRITE and written else "[*]"
         if finding.status is Status.UNSAFE_FIX:
             return "[unsafe-fix]"
         return "[manual]"
@@ -47,7 +47,9 @@ class TextReporter(Reporter):
             if self.context.quiet and not finding.remains:
                 continue
             code = self._paint(finding.code, "bold")
-            marker = self._paint(self._marker(finding), "cyan")
+            # A write that failed or was rolled back fixed nothing: its fixes stay [*].
+            written = result.written or result.error is None
+            marker = self._paint(self._marker(finding, written), "cyan")
             write(f"{location(result, finding)}: {code} {marker} {finding.message}\n")
         if self.context.verbose:
             for skipped in result.skipped:
@@ -72,9 +74,10 @@ class TextReporter(Reporter):
             return [self._paint("All checks passed.", "green")]
         lines: list[str] = []
         if found:
-            fixed = tally.findings[Status.FIXED]
+            fixed = tally.findings[Status.FIXED] - tally.not_applied
             parts = [
                 f"{fixed} fixed" if mode is Mode.WRITE else f"{fixed} fixable with --write",
+                *([f"{tally.not_applied} not applied"] if tally.not_applied else []),
                 f"{tally.findings[Status.UNSAFE_FIX]} fixable with --unsafe-fixes",
                 f"{tally.findings[Status.MANUAL]} to fix by hand",
             ]
