@@ -11,6 +11,7 @@ to typer's reading by ``tests/test_cli_startup.py``) and imports typer only for 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -116,6 +117,8 @@ def _repositories(paths: list[Path] | None, repos_from: str | None) -> list[str]
                 roots += bulk.read_repository_list(handle)
         except OSError as exc:
             raise UsageProblem(f"--repos-from {repos_from}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageProblem(f"--repos-from {repos_from}: not UTF-8 text") from None
     # An empty list is an empty run: "." only when neither PATH nor --repos-from is given.
     return roots if roots or repos_from else ["."]
 
@@ -146,6 +149,27 @@ def _with_progress(results: Iterator[api.Result], total: int, show: bool) -> Ite
         for result in results:
             progress.advance(task)
             yield result
+
+
+def _check_values(
+    timeout: float | None,
+    report: Path | None,
+    app_spec: str | None,
+    scheduler: str | None,
+    executor: ExecutorName,
+) -> None:
+    """Option values that cannot work are usage errors at once, before any repository."""
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise UsageProblem(f"--timeout takes a positive number of seconds, not {timeout}")
+    if report is not None and not report.parent.is_dir():
+        raise UsageProblem(f"--report {report}: the folder {report.parent} does not exist")
+    if app_spec is not None:
+        module, _, attribute = app_spec.partition(":")
+        names = [*module.split("."), attribute]
+        if not all(name.isidentifier() for name in names):
+            raise UsageProblem(f"--app takes MODULE:ATTR (e.g. app.main:app), not {app_spec!r}")
+    if scheduler is not None and executor is not ExecutorName.dask:
+        raise UsageProblem("--scheduler goes with --executor dask")
 
 
 def _check_executor(executor: ExecutorName, scheduler: str | None) -> None:
@@ -274,6 +298,7 @@ def run(
         raise UsageProblem("--commit needs --write")
     if resume and report is None:
         raise UsageProblem("--resume needs --report FILE")
+    _check_values(timeout, report, app_spec, scheduler, executor)
     _check_executor(executor, scheduler)
     mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DRY_RUN
     roots = _repositories(paths, repos_from)

@@ -251,3 +251,32 @@ def test_a_failed_write_claims_no_fix_and_no_change(
     assert "No space left on device" in err
     assert "[fixed]" not in err and "Changed" not in err
     assert "0 fixed" in err and "not applied" in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["--timeout", "nan"], "--timeout takes a positive number of seconds"),
+        (["--timeout", "inf"], "--timeout takes a positive number of seconds"),
+        (["--report", "/no/such/folder/report.jsonl"], "does not exist"),
+        (["--scheduler", "garbage://"], "--scheduler goes with --executor dask"),
+        (["--app", "foo"], "--app takes MODULE:ATTR"),
+        (["--app", "app.main:"], "--app takes MODULE:ATTR"),
+    ],
+)
+def test_option_values_that_cannot_work_are_usage_errors_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], says: str
+) -> None:
+    (tmp_path / "server.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    assert main(["--write", *arguments, str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["server.py"]  # nothing written
+
+
+def test_a_repos_from_that_is_not_utf8_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "list.txt").write_bytes(b"\xff\xfe\x00repo\n")
+    assert main(["--check", "--repos-from", str(tmp_path / "list.txt")]) == 2
+    assert "not UTF-8 text" in capsys.readouterr().err
