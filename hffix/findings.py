@@ -41,6 +41,8 @@ class Finding:
     variables: tuple[str, ...] = field(default=())
     # The fix is one that needs --unsafe-fixes (applied in this run when status is FIXED).
     unsafe: bool = False
+    # A committed secret was found: the user must rotate it (git history keeps it).
+    secret: bool = False
 
     @property
     def applicability(self) -> FixSafety:

@@ -280,3 +280,23 @@ def test_a_repos_from_that_is_not_utf8_is_a_usage_error(
     (tmp_path / "list.txt").write_bytes(b"\xff\xfe\x00repo\n")
     assert main(["--check", "--repos-from", str(tmp_path / "list.txt")]) == 2
     assert "not UTF-8 text" in capsys.readouterr().err
+
+
+def test_rotate_is_asked_only_when_a_secret_was_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unignored .env holding no secret is an HF005 finding, but nothing to rotate."""
+    (tmp_path / "main.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (tmp_path / ".env").write_text("LOG_LEVEL=info\n")
+    main(["--check", "--no-color", str(tmp_path)])
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "HF005" in output
+    assert "Rotate every secret" not in output
+    token = "ghp_Vb3Nm8Qw2Er7Ty1Ui6Op4As9Df5Gh0JkLzX"
+    (tmp_path / "main.py").write_text(
+        f'from fastapi import FastAPI\n\napp = FastAPI()\nTOKEN = "{token}"\n'
+    )
+    main(["--check", "--no-color", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert "Rotate every secret" in captured.out + captured.err

@@ -46,6 +46,7 @@ class Tally:
     changes: Counter[ChangeKind] = field(default_factory=Counter)
     diagnostics: int = 0
     not_applied: int = 0  # fixes of repositories that failed: planned, never written
+    secrets: int = 0  # findings about a committed secret (to rotate)
     variables: set[str] = field(default_factory=set)
     slowest: list[tuple[float, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -55,6 +56,7 @@ class Tally:
         self.statuses[result.status] += 1
         self.findings.update(f.status for f in result.findings)
         self.codes.update(f.code for f in result.findings)
+        self.secrets += sum(1 for f in result.findings if f.secret)
         if result.error is None:  # a failed or rolled-back write changed nothing
             self.changes.update(c.kind for c in result.changes)
         else:

@@ -90,7 +90,7 @@ class TextReporter(Reporter):
             lines.append(f"{verb} {_plural(changed, 'file')} ({detail}).")
             if mode is Mode.DRY_RUN:
                 lines.append("The patch is on standard output; run with --write to apply it.")
-        if tally.codes["HF005"]:
+        if tally.secrets:
             lines.append(
                 "Rotate every secret found in the code: git history still holds the old values."
             )

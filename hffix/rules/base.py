@@ -176,12 +176,14 @@ class RuleContext:
         col: int = 0,
         variables: Sequence[str] = (),
         unsafe: bool = False,
+        secret: bool = False,
     ) -> None:
         """Report a finding at a place in the view this rule started from.
 
         The finding keeps the place on disk: the path the file has there, and the line and
         column it has there (see :meth:`PositionMap.locate`). ``unsafe`` marks a fix that
-        needs ``--unsafe-fixes`` and was applied because it was given. Every secret the
+        needs ``--unsafe-fixes`` and was applied because it was given; ``secret`` marks a
+        finding about a committed secret (the summary asks to rotate it). Every secret the
         message quotes is masked (:func:`hffix.secrets.redact.mask_text`).
         """
         from hffix.secrets.redact import mask_text  # the classifier: only when reporting
@@ -200,6 +202,7 @@ class RuleContext:
                 status,
                 tuple(variables),
                 unsafe,
+                secret,
             )
         )
 

@@ -252,6 +252,7 @@ class HardcodedSecret(Rule):
             col=site.col,
             variables=needed,
             unsafe=detection.verdict is not Verdict.SAFE,
+            secret=True,
         )
 
     # ------------------------------------------------------------ configuration files
@@ -283,6 +284,7 @@ class HardcodedSecret(Rule):
                     line=number,
                     col=found.start + 1,
                     variables=[variable],
+                    secret=True,
                 )
 
     # ------------------------------------------------------------ dotenv files
@@ -329,7 +331,7 @@ class HardcodedSecret(Rule):
                 f"`git rm --cached {path}` and rotate them: git history keeps them"
             )
         status = Status.FIXED if ignored else Status.MANUAL
-        ctx.report(path, message, status=status, variables=names)
+        ctx.report(path, message, status=status, variables=names, secret=bool(secrets))
 
     def _clean_example(self, ctx: RuleContext, path: str) -> None:
         """Example files are committed on purpose: real-looking secrets in them lose their value."""
@@ -355,6 +357,7 @@ class HardcodedSecret(Rule):
                 line=entry.line,
                 col=1,
                 variables=[entry.name],
+                secret=True,
             )
         if lines:
             ctx.workspace.write(path, envfile.blank_values(text, lines))

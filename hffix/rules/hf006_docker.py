@@ -347,6 +347,7 @@ class Docker(Rule):
                     line=line,
                     col=1,
                     variables=[name],
+                    secret=True,
                 )
             elif literal:
                 ctx.report(
