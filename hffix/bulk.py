@@ -97,7 +97,8 @@ def run_many(
         for root in roots:
             yield run_one(root, options)
     else:
-        yield from _run_pool(roots, options, jobs)
+        # No more workers than repositories: each one costs a process start.
+        yield from _run_pool(roots, options, min(jobs, len(roots)))
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:

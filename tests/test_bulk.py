@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import hffix
+from hffix import bulk
 from hffix.cli import main
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
@@ -248,3 +249,20 @@ def test_workers_fork_only_while_no_other_thread_runs() -> None:
     finally:
         release.set()
         worker.join()
+
+
+def test_jobs_are_capped_at_the_number_of_repositories(
+    make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    real = bulk._new_pool
+
+    def counting(jobs: int):  # type: ignore[no-untyped-def]
+        started.append(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(bulk, "_new_pool", counting)
+    roots = [str(make_repo({"main.py": "x = 1\n"}, name=f"r{i}")) for i in range(2)]
+    results = list(bulk.run_many(roots, bulk.RunOptions(write=False), jobs=8))
+    assert [r.error for r in results] == [None, None]
+    assert started == [2]
