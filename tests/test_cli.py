@@ -250,7 +250,7 @@ def test_a_failed_write_claims_no_fix_and_no_change(
     err = capsys.readouterr().err
     assert "No space left on device" in err
     assert "[fixed]" not in err and "Changed" not in err
-    assert "0 fixed" in err and "not applied" in err
+    assert "0 fixed" in err and "held back by an error" in err
 
 
 @pytest.mark.parametrize(

@@ -191,3 +191,20 @@ def test_a_file_where_the_move_needs_a_folder_stops_the_hoist(
     result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
     assert isinstance(result, HoistBlocked)
     assert "app" in result.reason
+
+
+def test_a_large_file_or_a_backslash_name_stops_the_hoist_not_the_run(
+    make_repo: Callable[..., Path],
+) -> None:
+    """Both aborted the whole repository (an Unreadable from the change set, a ValueError
+    from the rename): now the hoist is blocked with the reason and a shim is written."""
+    import hffix
+
+    for odd, content in (("data/model.bin", b"\0" * (4 * 1024 * 1024 + 1)), ("we\\ird.txt", b"x")):
+        root = make_repo({**_BACKEND, f"backend/{odd}": content}, name=f"repo{len(odd)}")
+        result = hffix.fix(root, write=True)
+        assert result.error is None, result.traceback or result.error
+        assert (root / "backend" / odd).read_bytes() == content  # not moved
+        entry = next(f for f in result.findings if f.code == "HF001")
+        assert "not moved to the root because" in entry.message
+        assert (root / "main.py").read_text().startswith("# Hugging Face Spaces entrypoint")

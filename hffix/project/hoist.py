@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hffix.project import frontmatter
 from hffix.project.layout import Layout, join, relative
-from hffix.repository.workspace import Unreadable, Workspace
+from hffix.repository.workspace import MAX_FILE_BYTES, Unreadable, Workspace
 from hffix.requirements import merge_requirements, parse_requirements
 
 METADATA_FILE = re.compile(
@@ -106,6 +106,13 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
     unseen: list[str] = []
     for source in layout.files_under(top):
         target = relative(source, top)
+        if "\\" in source:
+            # A legal POSIX name that hffix never writes (it reads as a path on Windows).
+            return HoistBlocked(f"{source} has a backslash in its name")
+        info = workspace.disk.get(source)
+        if info is not None and info.size > MAX_FILE_BYTES:
+            # Moving it would mean holding it in memory for the patch and the rollback.
+            return HoistBlocked(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MiB")
         hidden = _unseen_on_disk(workspace.root, layout, target)
         if hidden is not None:
             unseen.append(hidden)

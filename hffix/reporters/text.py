@@ -77,7 +77,7 @@ class TextReporter(Reporter):
             fixed = tally.findings[Status.FIXED] - tally.not_applied
             parts = [
                 f"{fixed} fixed" if mode is Mode.WRITE else f"{fixed} fixable with --write",
-                *([f"{tally.not_applied} not applied"] if tally.not_applied else []),
+                *([f"{tally.not_applied} held back by an error"] if tally.not_applied else []),
                 f"{tally.findings[Status.UNSAFE_FIX]} fixable with --unsafe-fixes",
                 f"{tally.findings[Status.MANUAL]} to fix by hand",
             ]
