@@ -82,7 +82,9 @@ def commit(root: Path, result: Result) -> str | None:
     paths = sorted({p for c in result.changes for p in (c.old_path, c.new_path) if p})
     if not paths:
         return None
-    _git(root, "add", "--all", "--", *paths)
+    # --force: a tracked file the fix moved may land on a path the fix also added to
+    # .gitignore (backend/.env -> .env); exactly these paths are staged, nothing else.
+    _git(root, "add", "--all", "--force", "--", *paths)
     staged = subprocess.run(
         ["git", "diff", "--cached", "--quiet", "--", *paths], cwd=root, check=False
     )

@@ -266,3 +266,27 @@ def test_jobs_are_capped_at_the_number_of_repositories(
     results = list(bulk.run_many(roots, bulk.RunOptions(write=False), jobs=8))
     assert [r.error for r in results] == [None, None]
     assert started == [2]
+
+
+def test_commit_stages_a_tracked_file_hffix_moved_under_an_ignore_it_added(
+    make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """backend/.env is tracked; the hoist moves it to .env, which HF005 adds to .gitignore:
+    `git add` refused the ignored path and left the tree dirty on the new branch."""
+    for name, value in (("NAME", "t"), ("EMAIL", "t@example.invalid")):
+        monkeypatch.setenv(f"GIT_AUTHOR_{name}", value)
+        monkeypatch.setenv(f"GIT_COMMITTER_{name}", value)
+    repo = make_repo(
+        {
+            "README.md": "# Notes\n",
+            "backend/main.py": CLEAN,
+            "backend/requirements.txt": "fastapi\nuvicorn\n",
+            "backend/.env": "LOG_LEVEL=info\n",
+        }
+    )
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    assert main(["--write", "--commit", "--no-color", str(repo)]) in (0, 1)
+    assert git(repo, "status", "--porcelain").strip() == ""
+    assert ".env" in git(repo, "ls-files").split()
