@@ -285,9 +285,17 @@ def run(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List the rules and exit.")
     ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="Print hffix's version and exit.")
+    ] = False,
 ) -> int:
     """The command (typer passes what it read; :func:`main` calls it directly for the
     command lines it reads itself); returns the exit status."""
+    if version:
+        from hffix import __version__
+
+        print(f"hffix {__version__}")
+        return 0
     if explain:
         return _explain(explain)
     if list_rules:

@@ -300,3 +300,14 @@ def test_rotate_is_asked_only_when_a_secret_was_found(
     main(["--check", "--no-color", str(tmp_path)])
     captured = capsys.readouterr()
     assert "Rotate every secret" in captured.out + captured.err
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import hffix
+
+    import importlib.metadata
+
+    assert main([flag]) == 0
+    assert capsys.readouterr().out == f"hffix {hffix.__version__}\n"
+    assert importlib.metadata.version("hffix") == hffix.__version__  # pyproject agrees
