@@ -304,9 +304,9 @@ def test_rotate_is_asked_only_when_a_secret_was_found(
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])
 def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
-    import hffix
-
     import importlib.metadata
+
+    import hffix
 
     assert main([flag]) == 0
     assert capsys.readouterr().out == f"hffix {hffix.__version__}\n"
