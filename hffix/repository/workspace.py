@@ -271,7 +271,8 @@ class PositionMap:
         # path -> (the on-disk path it came from or None, its edited text or None if unedited)
         self._entries = entries
         self._original_text = original_text
-        self._lines: dict[str, list[tuple[int, int, int, int, int]]] = {}
+        # path -> (the original's lines, blocks taking them to the edited lines)
+        self._lines: dict[str, tuple[list[str], list[tuple[int, int, int, int, int]]]] = {}
 
     def locate(self, path: str, line: int = 0, col: int = 0) -> Location:
         """Where (``path``, ``line``, ``col``) of this view is on disk.
@@ -292,19 +293,19 @@ class PositionMap:
             original = self._original_text(origin)
         except (Unreadable, KeyError):
             return Location(origin)
-        return _map_line(self._blocks(path, original, edited), original, origin, line, col)
+        lines, blocks = self._blocks(path, original, edited)
+        return _map_line(blocks, lines, origin, line, col)
 
     def _blocks(
         self, path: str, original: str, edited: str
-    ) -> list[tuple[int, int, int, int, int]]:
-        """``(tag, i1, i2, j1, j2)`` blocks taking the original lines to the edited ones."""
+    ) -> tuple[list[str], list[tuple[int, int, int, int, int]]]:
+        """The original's lines, and the ``(tag, i1, i2, j1, j2)`` blocks taking them to the
+        edited lines; computed once per file."""
         if path not in self._lines:
-            matcher = difflib.SequenceMatcher(
-                None, original.splitlines(), edited.splitlines(), autojunk=False
-            )
-            self._lines[path] = [
-                (_TAGS[tag], i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            ]
+            lines = original.splitlines()
+            matcher = difflib.SequenceMatcher(None, lines, edited.splitlines(), autojunk=False)
+            blocks = [(_TAGS[t], i1, i2, j1, j2) for t, i1, i2, j1, j2 in matcher.get_opcodes()]
+            self._lines[path] = (lines, blocks)
         return self._lines[path]
 
 
@@ -314,7 +315,7 @@ _TAGS = {"equal": _EQUAL, "replace": _REPLACE, "insert": _INSERT, "delete": _DEL
 
 def _map_line(
     blocks: list[tuple[int, int, int, int, int]],
-    original: str,
+    lines: list[str],
     origin: str,
     line: int,
     col: int,
@@ -328,7 +329,6 @@ def _map_line(
         if tag == _REPLACE:
             # A line an earlier rule rewrote: the line it replaced, the column kept on it.
             mapped = min(i1 + index - j1, i2 - 1)
-            lines = original.splitlines()
             width = len(lines[mapped]) if mapped < len(lines) else 0
             return Location(origin, mapped + 1, min(max(col, 0), width + 1))
         break  # an inserted line: nothing on disk stands there

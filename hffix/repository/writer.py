@@ -95,18 +95,16 @@ def _verify_unchanged(root: Path, changes: Sequence[FileChange]) -> None:
     # Paths the change set empties: a new file may take their place.
     deleted = {c.old_path for c in changes if c.kind in (ChangeKind.DELETE, ChangeKind.RENAME)}
     for change in changes:
-        if change.old_path is None:
-            target = _inside(root, change.new_path or "")
-            if (target.exists() or target.is_symlink()) and change.new_path not in deleted:
-                raise WriteError(f"{change.new_path}: appeared since planning; nothing written")
-            continue
-        _inside(root, change.old_path)
         if change.new_path is not None:
             target = _inside(root, change.new_path)
-            moved = change.new_path != change.old_path and change.new_path not in deleted
-            if moved and (target.exists() or target.is_symlink()):
-                # Planning never saw it (git-ignored, excluded, another repository).
+            arrives = change.new_path != change.old_path and change.new_path not in deleted
+            if arrives and (target.exists() or target.is_symlink()):
+                # A new file or a move onto a path planning never saw there (created since,
+                # git-ignored, excluded, another repository).
                 raise WriteError(f"{change.new_path}: appeared since planning; nothing written")
+        if change.old_path is None:
+            continue
+        _inside(root, change.old_path)
         try:
             current = (root / change.old_path).read_bytes()
         except OSError as exc:

@@ -191,7 +191,6 @@ class RuleContext:
         where = self.positions.locate(path, line, col)
         unsafe = unsafe or status is Status.UNSAFE_FIX
         message = mask_text(message)  # messages quote the repository: never a secret
-        assert unsafe or status is not Status.UNSAFE_FIX
         self.session.findings.append(
             Finding(
                 self.rule.code,
