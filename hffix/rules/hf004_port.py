@@ -6,6 +6,7 @@ import ast
 import posixpath
 import re
 
+from hffix.deps.modules import imports_of
 from hffix.findings import FixSafety, Status
 from hffix.python import edits
 from hffix.python.imports import ensure_module_import
@@ -54,18 +55,13 @@ OTHER_SERVICE_MODULES = frozenset(
 )
 
 
-def imports_other_service(tree: ast.Module) -> bool:
-    """Whether the module imports a client of another service (see OTHER_SERVICE_MODULES)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names = [node.module]
-        else:
-            continue
-        if any(name.split(".")[0] in OTHER_SERVICE_MODULES for name in names):
-            return True
-    return False
+def imports_other_service(source: str, tree: ast.Module | None) -> bool:
+    """Whether the module imports a client of another service (see OTHER_SERVICE_MODULES);
+    read from the imports HF007 also lists (:func:`hffix.deps.modules.imports_of`)."""
+    return any(
+        not use.level and use.module.split(".")[0] in OTHER_SERVICE_MODULES
+        for use in imports_of(source, tree)
+    )
 
 
 # "port" as a word or the last part of a name: PORT, api_port, serverPort, port=; not "import".
@@ -221,7 +217,7 @@ class HardcodedPort(Rule):
         if module is None:
             return
         tree = syntax.tree if syntax is not None else None
-        other_service = tree is not None and imports_other_service(tree)
+        other_service = imports_other_service(text, tree)
         from hffix.rules.hf004_transform import Ports  # imports libcst
 
         transformer = Ports(ctx, path, module, other_service=other_service)

@@ -152,14 +152,12 @@ class HardcodedSecret(Rule):
             else:
                 filtered_out.append(path)
         scans = list(modules.values())
-        # First-party names from HF001, else the repository root's packages and modules.
-        own = ctx.facts.first_party or Layout(ctx.workspace.paths()).top_level_names("")
-        sites = [
-            s
-            for scan in scans
-            for s in scan.sites()
-            if ctx.allows(s.path, *s.lines) and not self._is_data(ctx, s, own)
-        ]
+        sites = [s for scan in scans for s in scan.sites() if ctx.allows(s.path, *s.lines)]
+        if sites:
+            # First-party names from HF001, else the repository root's packages and modules
+            # (a listing of every path: only when some literal is to be judged).
+            own = ctx.facts.first_party or Layout(ctx.workspace.paths()).top_level_names("")
+            sites = [s for s in sites if not self._is_data(ctx, s, own)]
         known = distinctive_secrets(sites)
         if known:
             # A module the filters passed over can still repeat a secret found elsewhere.
