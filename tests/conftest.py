@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,29 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, bool]]:
             rel = path.relative_to(folder).as_posix()
             files[rel] = (path.read_bytes(), bool(path.stat().st_mode & 0o100))
     return files
+
+
+# Server packages: the only imports hffix may remove (once the server start is gone).
+SERVER_MODULES = ("uvicorn", "gunicorn", "hypercorn")
+
+
+def non_server_imports(source: str | bytes) -> set[str]:
+    """Module-level imports other than a server package's, as ``module`` or ``module:name``
+    strings; empty for text that does not parse."""
+    try:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+        tree = ast.parse(text)
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return set()
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] not in SERVER_MODULES}
+        elif isinstance(node, ast.ImportFrom) and (
+            (node.module or "").split(".")[0] not in SERVER_MODULES
+        ):
+            found |= {f"{'.' * node.level}{node.module}:{a.name}" for a in node.names}
+    return found
 
 
 def git_apply(folder: Path, patch: bytes) -> None:

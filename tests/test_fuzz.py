@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hffix
+from tests.conftest import non_server_imports
 
 hypothesmith = pytest.importorskip("hypothesmith")
 
@@ -40,22 +41,6 @@ def _parses(source: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
-
-
-SERVER_MODULES = ("uvicorn", "gunicorn", "hypercorn")
-
-
-def _module_imports(source: str) -> set[str]:
-    """Module-level imports other than a server package's (`module:name`)."""
-    found: set[str] = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.split(".")[0] not in SERVER_MODULES}
-        elif isinstance(node, ast.ImportFrom) and (
-            (node.module or "").split(".")[0] not in SERVER_MODULES
-        ):
-            found |= {f"{'.' * node.level}{node.module}:{a.name}" for a in node.names}
-    return found
 
 
 @settings(
@@ -81,7 +66,7 @@ def test_arbitrary_modules(body: str, prefix: str, suffix: str, name: str) -> No
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source, encoding="utf-8")
-        imported = _module_imports(source)
+        imported = non_server_imports(source)
         first = hffix.fix(root, write=True, unsafe_fixes=True)
         assert first.error is None, first.traceback or first.error
         for path in root.rglob("*.py"):
@@ -89,7 +74,7 @@ def test_arbitrary_modules(body: str, prefix: str, suffix: str, name: str) -> No
             assert _parses(text), f"{path.relative_to(root)} no longer parses:\n{text}"
         moved = {c.old_path: c.new_path for c in first.changes if c.old_path and c.new_path}
         after = (root / moved.get(name, name)).read_text(encoding="utf-8")
-        assert imported <= _module_imports(after), "an import other than a server's went"
+        assert imported <= non_server_imports(after), "an import other than a server's went"
         second = hffix.fix(root, write=True, unsafe_fixes=True)
         assert second.error is None, second.traceback or second.error
         assert second.changes == [], [c.path for c in second.changes]

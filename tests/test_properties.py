@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hffix
-from tests.conftest import copy_tree, git_apply, snapshot
+from tests.conftest import copy_tree, git_apply, non_server_imports, snapshot
 
 settings.register_profile(
     "ci",
@@ -228,7 +228,6 @@ def test_route_table_survives(module: Module) -> None:
 
 # ---------------------------------------------------------------- repository shapes
 SHAPES = ("flat", "nested", "monorepo", "services")
-SERVER_MODULES = ("uvicorn", "gunicorn", "hypercorn")
 DOCKERFILE = 'FROM python:3.10-slim\nCOPY . .\nCMD ["uvicorn", "{module}:app", "--port", "8000"]\n'
 
 
@@ -262,24 +261,6 @@ def shaped_files(module: Module, shape: str) -> dict[str, str]:
     }
 
 
-def module_imports(data: bytes) -> set[str]:
-    """Module-level imports other than a server package's, as `module:name` strings."""
-    try:
-        tree = ast.parse(data.decode("utf-8-sig"))
-    except (SyntaxError, UnicodeDecodeError):
-        return set()
-    found: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.split(".")[0] not in SERVER_MODULES}
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and (node.module or "").split(".")[0] not in SERVER_MODULES
-        ):
-            found |= {f"{'.' * node.level}{node.module}:{a.name}" for a in node.names}
-    return found
-
-
 @settings(max_examples=120)
 @given(module=modules(), shape=st.sampled_from(SHAPES), unsafe=st.booleans())
 def test_shapes_converge_and_do_no_harm(module: Module, shape: str, unsafe: bool) -> None:
@@ -297,8 +278,8 @@ def test_shapes_converge_and_do_no_harm(module: Module, shape: str, unsafe: bool
         for path, (data, _) in before.items():
             if path.endswith(".py"):
                 target = moved.get(path, path)
-                kept = module_imports(after[target][0]) if target in after else set()
-                assert module_imports(data) <= kept, f"{path}: an import disappeared"
+                kept = non_server_imports(after[target][0]) if target in after else set()
+                assert non_server_imports(data) <= kept, f"{path}: an import disappeared"
         # Converged: nothing fixable, nothing about the files hffix created, no change.
         created = {c.new_path for c in written.changes if c.old_path is None}
         again = hffix.check(root, unsafe_fixes=unsafe)
