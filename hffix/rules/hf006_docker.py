@@ -9,6 +9,7 @@ from collections.abc import Callable
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
 from hffix.project import frontmatter, runcommands
+from hffix.python.servers import SERVER_MODULES
 from hffix.requirements import canonical_name, requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
@@ -85,7 +86,8 @@ def _declares_docker_space(ctx: RuleContext) -> bool:
 _TRIVIAL_COMMANDS = frozenset(
     {"cd", "echo", "printf", "export", "set", "true", "sleep", "exec", "wait", "env", "ls", "cat"}
 )
-_SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian", "fastapi")
+# The words that start a server on a command line (`fastapi run` starts with `fastapi`).
+_SERVERS = (*SERVER_MODULES, "granian", "fastapi")
 
 
 def _script_reader(ctx: RuleContext, dockerfile_path: str) -> Callable[[str], str | None]:
