@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hffix.config import Config
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding
+from hffix.fixes import Delete, Fix, Rename, ReplaceModule, SetMode, Write
 from hffix.repository.workspace import Unreadable, Workspace
 
 if TYPE_CHECKING:  # libcst is imported when a module is first parsed with it (start-up)
@@ -44,7 +45,10 @@ class Session:
     config: Config
     facts: Facts = field(default_factory=Facts)
     findings: list[Finding] = field(default_factory=list)
+    reported: set[Finding] = field(default_factory=set)  # ``findings``, to report each once
     diagnostics: dict[str, Diagnostic] = field(default_factory=dict)
+    # The fixes applied to the view so far (a fix shared by several findings, once).
+    applied: set[Fix] = field(default_factory=set)
     _parsed: dict[str, tuple[str, cst.Module | None]] = field(default_factory=dict)
     _syntax: dict[str, tuple[str, SyntaxTree]] = field(default_factory=dict)
 
@@ -107,10 +111,26 @@ class Session:
         return self._memo(self._syntax, path, lambda text: _parse_ast(text, path))
 
     def replace_module(self, path: str, module: cst.Module) -> None:
-        """Write a transformed module back to the view, keeping its parse for the next rule."""
-        text = module.code
-        self.workspace.write(path, text)
-        self._parsed[path] = (self.workspace.text(path), module)
+        """Write a transformed module back to the view (rules not yet reporting a Fix)."""
+        self.apply(Fix.safe(ReplaceModule(path, module)))
+
+    def apply(self, fix: Fix) -> None:
+        """Make ``fix``'s edits in the view, in order. Only the engine calls this
+        (:meth:`hffix.rules.base.RuleContext.report`, once it decided to apply the fix)."""
+        workspace = self.workspace
+        for edit in fix.edits:
+            if isinstance(edit, ReplaceModule):
+                workspace.write(edit.path, edit.module.code)
+                # The next rule that parses this text gets the module it was made from.
+                self._parsed[edit.path] = (workspace.text(edit.path), edit.module)
+            elif isinstance(edit, Write):
+                workspace.write(edit.path, edit.text, fmt=edit.fmt)
+            elif isinstance(edit, Delete):
+                workspace.delete(edit.path)
+            elif isinstance(edit, Rename):
+                workspace.rename(edit.src, edit.dst)
+            elif isinstance(edit, SetMode):
+                workspace.set_mode(edit.path, edit.mode)
 
 
 def ast_depth(tree: ast.AST, limit: int) -> int:

@@ -32,13 +32,13 @@ def _reads(node: cst.CSTNode) -> set[str]:
     import libcst as cst
 
     names: set[str] = set()
-    skip: set[int] = set()
+    skip: set[cst.CSTNode] = set()
     for found in iter_nodes(node):  # parents first: an attribute before its name
         if isinstance(found, cst.Attribute):
-            skip.add(id(found.attr))
+            skip.add(found.attr)
         elif isinstance(found, cst.Arg) and found.keyword is not None:
-            skip.add(id(found.keyword))
-        elif isinstance(found, cst.Name) and id(found) not in skip:
+            skip.add(found.keyword)
+        elif isinstance(found, cst.Name) and found not in skip:
             names.add(found.value)
     return names
 

@@ -122,18 +122,17 @@ class LineDropper:
 
     A transformer cannot return ``RemoveFromParent`` for a line without losing the comments
     above it, so it marks the emptied line here and calls :meth:`block` / :meth:`module` in
-    ``leave_IndentedBlock`` / ``leave_Module``. Marked nodes are kept alive: an id is never
-    reused by a later node while the transform runs.
+    ``leave_IndentedBlock`` / ``leave_Module``.
     """
 
     def __init__(self) -> None:
-        self._lines: dict[int, cst.CSTNode] = {}
+        self._lines: set[cst.CSTNode] = set()
 
     def mark(self, line: cst.CSTNode) -> None:
-        self._lines[id(line)] = line
+        self._lines.add(line)
 
     def marked(self, stmt: cst.BaseStatement) -> bool:
-        return id(stmt) in self._lines
+        return stmt in self._lines
 
     def block(self, block: cst.IndentedBlock) -> cst.IndentedBlock:
         return remove_from_block(block, self.marked)

@@ -29,8 +29,8 @@ class FreedImports:
     """Import statements to delete whole, and single aliases to drop from the others."""
 
     statements: list[cst.BaseSmallStatement] = field(default_factory=list)
-    # id(statement) -> bound names to drop; the statements stay alive in the module.
-    aliases: dict[int, set[str]] = field(default_factory=dict)
+    # statement -> bound names to drop; the statements stay alive in the module.
+    aliases: dict[cst.CSTNode, set[str]] = field(default_factory=dict)
 
 
 def _bound_name(alias: cst.ImportAlias) -> str:
@@ -55,7 +55,7 @@ class _NameReads:
     outside: set[str] = field(default_factory=set)  # names read outside the removed nodes
     imports: list[ImportStatement] = field(default_factory=list)  # outside the removed nodes
     # (id of an import, name it binds) for each binding a read inside the removed nodes used
-    read_inside: set[tuple[int, str]] = field(default_factory=set)
+    read_inside: set[tuple[cst.CSTNode, str]] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
 
     @classmethod
@@ -64,33 +64,33 @@ class _NameReads:
 
         quoting = (cst.Annotation, cst.Assign, cst.AugAssign, cst.AnnAssign)
         reads = cls()
-        gone = {id(n) for node in removed for n in iter_nodes(node)}
-        above: dict[str, list[tuple[int, str]]] = {}  # name -> the imports met so far
-        labels: set[int] = set()  # names that only label: `x.attr`'s attr, `f(key=1)`'s key
+        gone = {n for node in removed for n in iter_nodes(node)}
+        above: dict[str, list[tuple[cst.CSTNode, str]]] = {}  # name -> the imports met so far
+        labels: set[cst.CSTNode] = set()  # names that only label: `x.attr`'s attr, `f(key=1)`'s key
         imports = (cst.Import, cst.ImportFrom)
         for node in iter_nodes(module, prune=lambda n: type(n) in imports):
             kind = type(node)  # libcst's leaf classes are final: no isinstance (an ABC check)
             if kind in imports:  # the names it binds are not reads
                 statement = cast("ImportStatement", node)
-                if id(node) not in gone and not isinstance(statement.names, cst.ImportStar):
+                if node not in gone and not isinstance(statement.names, cst.ImportStar):
                     reads.imports.append(statement)
                     for alias in statement.names:
                         name = _bound_head(alias)
-                        above.setdefault(name, []).append((id(node), name))
+                        above.setdefault(name, []).append((node, name))
             elif kind is cst.Name:
-                if id(node) not in labels:
+                if node not in labels:
                     value = cast("cst.Name", node).value
-                    if id(node) in gone:
+                    if node in gone:
                         reads.read_inside.update(above.get(value, ()))
                     else:
                         reads.outside.add(value)
             elif kind is cst.Attribute:
-                labels.add(id(cast("cst.Attribute", node).attr))
-            elif kind is cst.Arg and cast("cst.Arg", node).keyword is not None:
-                labels.add(id(cast("cst.Arg", node).keyword))
-            elif kind in quoting and _quotes_names(node) and id(node) not in gone:
+                labels.add(cast("cst.Attribute", node).attr)
+            elif kind is cst.Arg and (keyword := cast("cst.Arg", node).keyword) is not None:
+                labels.add(keyword)
+            elif kind in quoting and _quotes_names(node) and node not in gone:
                 found = find_all(node, cst.SimpleString)
-                reads.strings.extend(s.value for s in found if id(s) not in gone)
+                reads.strings.extend(s.value for s in found if s not in gone)
         return reads
 
 
@@ -136,14 +136,14 @@ def freed_imports(
             if only is not None and not only(_imported_module(statement, alias)):
                 continue
             name = _bound_head(alias)
-            if (id(statement), name) not in reads.read_inside:
+            if (statement, name) not in reads.read_inside:
                 continue  # nothing removed read it: already unused, or read elsewhere only
             if name not in reads.outside and name not in words:
                 dropped.add(_bound_name(alias))
         if len(dropped) == len(statement.names):
             freed.statements.append(statement)
         elif dropped:
-            freed.aliases[id(statement)] = dropped
+            freed.aliases[statement] = dropped
     return freed
 
 

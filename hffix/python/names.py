@@ -40,10 +40,10 @@ class NameUses:
     def _record(self, node: cst.CSTNode) -> None:
         import libcst as cst
 
-        outside: set[int] = set()
+        outside: set[cst.CSTNode] = set()
         for found in iter_nodes(node, prune=_is_small_statement):
             if isinstance(found, cst.BaseSmallStatement):  # holds no statement: walk it whole
-                inside: set[int] = set()
+                inside: set[cst.CSTNode] = set()
                 for name in iter_nodes(found):
                     if _is_read(name, inside):
                         self.uses[cast("cst.Name", name).value].append(found)
@@ -55,8 +55,8 @@ class NameUses:
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self._record(pending)
-        ids = {id(s) for s in statements}
-        return all(owner is not None and id(owner) in ids for owner in self.uses.get(name, ()))
+        within = set(statements)
+        return all(owner is not None and owner in within for owner in self.uses.get(name, ()))
 
 
 def _is_small_statement(node: cst.CSTNode) -> bool:
@@ -65,18 +65,18 @@ def _is_small_statement(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.BaseSmallStatement)
 
 
-def _is_read(node: cst.CSTNode, labels: set[int]) -> bool:
+def _is_read(node: cst.CSTNode, labels: set[cst.CSTNode]) -> bool:
     """Whether ``node`` is a name being used. Call in walk order: remembers in ``labels`` the
     names that only label something (``x.attr``'s attr, ``f(key=1)``'s key)."""
     import libcst as cst
 
     kind = type(node)  # libcst's leaf classes are final: cheaper than isinstance (an ABC check)
     if kind is cst.Name:
-        return id(node) not in labels
+        return node not in labels
     if kind is cst.Attribute:
-        labels.add(id(cast(cst.Attribute, node).attr))
-    elif kind is cst.Arg and cast(cst.Arg, node).keyword is not None:
-        labels.add(id(cast(cst.Arg, node).keyword))
+        labels.add(cast(cst.Attribute, node).attr)
+    elif kind is cst.Arg and (keyword := cast(cst.Arg, node).keyword) is not None:
+        labels.add(keyword)
     return False
 
 

@@ -30,7 +30,7 @@ class Positions:
 
     def __init__(self, module: cst.Module) -> None:
         self._module = module  # keeps every node, so ids stay unique
-        self._spans: dict[int, Span] | None = None
+        self._spans: dict[cst.CSTNode, Span] | None = None
         self._ranges: dict[cst.CSTNode, CodeRange] | None = None
 
     def _compute(self) -> None:
@@ -64,7 +64,7 @@ class Positions:
         if not self.computed:
             self._compute()
         if self._spans is not None:
-            line, column, end_line, end_column = self._spans[id(node)]
+            line, column, end_line, end_column = self._spans[node]
             return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
         assert self._ranges is not None
         return self._ranges[node]
@@ -73,18 +73,18 @@ class Positions:
         return self.range(node).start.line
 
 
-def top_level_lines(module: cst.Module, tree: ast.Module) -> dict[int, int] | None:
+def top_level_lines(module: cst.Module, tree: ast.Module) -> dict[cst.CSTNode, int] | None:
     """The line of each module-level statement of ``module`` (by ``id``), read from ``tree``,
     the ``ast`` of the same text: a line of ``a; b`` is two ``ast`` statements, any other
     statement one. ``None`` when the two do not line up."""
     import libcst as cst
 
-    lines: dict[int, int] = {}
+    lines: dict[cst.CSTNode, int] = {}
     body = tree.body
     index = 0
     for stmt in module.body:
         if index >= len(body):
             return None
-        lines[id(stmt)] = body[index].lineno
+        lines[stmt] = body[index].lineno
         index += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
     return lines if index == len(body) else None

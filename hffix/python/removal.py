@@ -77,7 +77,7 @@ class RemovesStatements(cst.CSTTransformer):
         return self._trimmed(original_node, updated_node)
 
     def _trimmed(self, original: ImportStatement, updated: _ImportT) -> _ImportT:
-        dropped = self.freed.aliases.get(id(original))
+        dropped = self.freed.aliases.get(original)
         result = without_aliases(updated, dropped) if dropped else updated
         assert isinstance(result, type(updated))
         return result

@@ -32,7 +32,7 @@ if _CodegenState is not None:
 
     @dataclass
     class _CountingState(_CodegenState):
-        spans: dict[int, Span] = field(default_factory=dict)
+        spans: dict[cst.CSTNode, Span] = field(default_factory=dict)
         line: int = 1
         column: int = 0
         starts: list[tuple[int, int]] = field(default_factory=list)
@@ -43,8 +43,8 @@ if _CodegenState is not None:
         def after_codegen(self, node: cst.CSTNode) -> None:
             # Nodes with no syntactic range get the whitespace-inclusive one, as in libcst.
             start = self.starts.pop()
-            if id(node) not in self.spans:
-                self.spans[id(node)] = (*start, self.line, self.column)
+            if node not in self.spans:
+                self.spans[node] = (*start, self.line, self.column)
 
         def add_indent_tokens(self) -> None:
             for token in self.indent_tokens:
@@ -72,11 +72,11 @@ if _CodegenState is not None:
                 yield
             finally:
                 spans = self.spans
-                if start_node is not None and id(start_node) in spans:
-                    start = spans[id(start_node)][:2]
+                if start_node is not None and start_node in spans:
+                    start = spans[start_node][:2]
                 end = (self.line, self.column)
-                if end_node is not None and id(end_node) in spans:
-                    end = spans[id(end_node)][2:]
-                spans[id(node)] = (*start, *end)
+                if end_node is not None and end_node in spans:
+                    end = spans[end_node][2:]
+                spans[node] = (*start, *end)
 
     CountingState = _CountingState

@@ -8,15 +8,18 @@ patch renderer and the writer consume.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import difflib
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from hffix.fixes import Delete, Edit, Rename, SetMode, Write
 from hffix.repository.discovery import DiskFile, Skipped, discover
 from hffix.textio import UTF8, DecodeError, TextFormat, decode, encode
 
@@ -97,6 +100,8 @@ class Workspace:
     _current: dict[str, _Entry] = field(default_factory=dict, repr=False)
     _raw: dict[str, bytes] = field(default_factory=dict, repr=False)
     _decoded: dict[str, tuple[str, TextFormat]] = field(default_factory=dict, repr=False)
+    # While a draft is open (see :meth:`draft`): the edits made, in order.
+    _recorder: list[Edit] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for path, info in self.disk.items():
@@ -168,6 +173,8 @@ class Workspace:
     def write(self, path: str, text: str, *, fmt: TextFormat | None = None) -> None:
         """Replace or create ``path``; an existing file keeps encoding, BOM, newlines and mode."""
         path = _check_relative(path)
+        if self._recorder is not None:
+            self._recorder.append(Write(path, text, fmt))
         entry = self._current.get(path)
         if entry is None:
             self._current[path] = _Entry(origin=None, text=text, fmt=fmt or UTF8, dirty=True)
@@ -181,15 +188,36 @@ class Workspace:
 
     def delete(self, path: str) -> None:
         del self._current[path]
+        if self._recorder is not None:
+            self._recorder.append(Delete(path))
 
     def rename(self, src: str, dst: str) -> None:
         dst = _check_relative(dst)
         if dst in self._current:
             raise FileExistsError(dst)
         self._current[dst] = self._current.pop(src)
+        if self._recorder is not None:
+            self._recorder.append(Rename(src, dst))
 
     def set_mode(self, path: str, mode: int) -> None:
         self._current[path].mode = mode
+        if self._recorder is not None:
+            self._recorder.append(SetMode(path, mode))
+
+    @contextlib.contextmanager
+    def draft(self) -> Iterator[list[Edit]]:
+        """Edit the view freely inside the block; afterwards it is as it was before, and the
+        list holds the edits made, in order. A repository rule plans a multi-file change
+        this way (reading its own edits as it goes) and reports it as one fix, which the
+        engine applies or withholds (:class:`hffix.fixes.Fix`)."""
+        saved = {path: dataclasses.replace(entry) for path, entry in self._current.items()}
+        edits: list[Edit] = []
+        outer, self._recorder = self._recorder, edits
+        try:
+            yield edits
+        finally:
+            self._recorder = outer
+            self._current = saved
 
     # ----------------------------------------------------------------- positions
     def positions(self) -> PositionMap:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from hffix.findings import Finding, FixSafety, Status
+from hffix.fixes import Fix
 from hffix.repository.workspace import Unreadable, is_python_path
 
 if TYPE_CHECKING:
@@ -171,39 +172,86 @@ class RuleContext:
         path: str,
         message: str,
         *,
-        status: Status,
+        status: Status | None = None,
+        fix: Fix | None = None,
+        subject: str | None = None,
+        remains: bool = False,
         line: int = 0,
         col: int = 0,
         variables: Sequence[str] = (),
         unsafe: bool = False,
         secret: bool = False,
-    ) -> None:
-        """Report a finding at a place in the view this rule started from.
+    ) -> Status:
+        """Report a finding at a place in the view this rule started from; return its status.
+
+        With a ``fix``, the engine decides here and the rule does not: a fix that changes
+        how the repository starts (``Fix.startup``) is withheld while no app is chosen (the
+        finding is ``manual`` and says why, naming ``subject``, or the message, as what is
+        left as it is); an unsafe fix is applied only with ``--unsafe-fixes``, else the
+        finding is ``unsafe-fix``; otherwise the fix is applied (once, however many
+        findings share it) and the finding is ``fixed``. Without a fix, ``status`` says
+        what the rule found: ``manual``, or ``unsafe-fix`` for a fix it did not build.
+        ``remains`` marks a fix that does only part of the work (a ``__main__`` block
+        trimmed of its server start, its other work left for the user): applied as any
+        other, but the finding stays ``manual``. A finding identical to one already
+        reported (a second one about the same block) is reported once.
 
         The finding keeps the place on disk: the path the file has there, and the line and
-        column it has there (see :meth:`PositionMap.locate`). ``unsafe`` marks a fix that
-        needs ``--unsafe-fixes`` and was applied because it was given; ``secret`` marks a
-        finding about a committed secret (the summary asks to rotate it). Every secret the
-        message quotes is masked (:func:`hffix.secrets.redact.mask_text`).
+        column it has there (see :meth:`PositionMap.locate`). ``secret`` marks a finding
+        about a committed secret (the summary asks to rotate it). Every secret the message
+        quotes is masked (:func:`hffix.secrets.redact.mask_text`).
         """
         from hffix.secrets.redact import mask_text  # the classifier: only when reporting
 
+        if fix is not None:
+            if status is not None:
+                raise ValueError("a finding with a fix gets its status from the engine")
+            status, unsafe = self._decide(fix)
+            if status is Status.MANUAL:
+                message = self.kept_message(subject or message)
+            elif status is Status.FIXED and remains:
+                status = Status.MANUAL
+        elif status is None:
+            raise ValueError("a finding without a fix needs a status")
         where = self.positions.locate(path, line, col)
         unsafe = unsafe or status is Status.UNSAFE_FIX
         message = mask_text(message)  # messages quote the repository: never a secret
-        self.session.findings.append(
-            Finding(
-                self.rule.code,
-                where.path,
-                where.line,
-                where.col,
-                message,
-                status,
-                tuple(variables),
-                unsafe,
-                secret,
-            )
+        finding = Finding(
+            self.rule.code,
+            where.path,
+            where.line,
+            where.col,
+            message,
+            status,
+            tuple(variables),
+            unsafe,
+            secret,
         )
+        if finding not in self.session.reported:
+            self.session.reported.add(finding)
+            self.session.findings.append(finding)
+        return status
+
+    def _decide(self, fix: Fix) -> tuple[Status, bool]:
+        """The status of a finding resolved by ``fix``, and whether the fix is unsafe;
+        applies ``fix`` to the view (once) when the decision is to apply it."""
+        status = self.decision(fix.applicability, startup=fix.startup)
+        if status is Status.FIXED and fix not in self.session.applied:
+            self.session.applied.add(fix)
+            self.session.apply(fix)
+        unsafe = fix.applicability is FixSafety.UNSAFE and status is not Status.MANUAL
+        return status, unsafe
+
+    def decision(self, applicability: FixSafety, *, startup: bool = False) -> Status:
+        """What :meth:`report` makes of a fix of this kind in this run: ``fixed`` (applied),
+        ``unsafe-fix`` (needs ``--unsafe-fixes``) or ``manual`` (withheld: no app is
+        chosen and the fix changes how the repository starts). A rule whose fix is costly
+        to build asks first."""
+        if applicability is FixSafety.DISPLAY_ONLY or (startup and self.app_undecided):
+            return Status.MANUAL
+        if applicability is FixSafety.UNSAFE and not self.unsafe_fixes:
+            return Status.UNSAFE_FIX
+        return Status.FIXED
 
     @property
     def app_undecided(self) -> bool:

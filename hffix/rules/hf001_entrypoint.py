@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from hffix.facts import AppLocation
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Edit, Fix
 from hffix.project import runcommands
 from hffix.project.apps import AppGraph, AppSite
 from hffix.project.choice import Choice, Chooser, Named, Undecided, option_site
@@ -147,7 +148,12 @@ class Entrypoint(Rule):
     def run(self, ctx: RuleContext) -> None:
         if ctx.config.ignored_in("main.py", self.code):
             return
-        _Run(ctx).run()
+        run = _Run(ctx)
+        # The entrypoint is one multi-file change (a hoist, a moved main.py, a shim, a
+        # lifted app): planned in a draft of the view, reported as one fix.
+        with ctx.workspace.draft() as edits:
+            run.run()
+        run.finish(edits)
         ctx.facts.no_app = ctx.facts.app is None
 
 
@@ -196,13 +202,26 @@ class _Run:
         self.tree = _tree_reader(ctx.session)
         self.graph = AppGraph(self.layout, self.read, self.tree)
         self.moved_aside = False  # --unsafe-fixes moved a root main.py that is not the app
+        self.resolved: list[tuple[str, str, int]] = []  # (path, message, line), see report
 
     def report(self, message: str, status: Status, path: str = "main.py", line: int = 0) -> None:
-        # The entrypoint finding is an unsafe fix once the old main.py was moved aside.
-        unsafe = self.moved_aside and status is Status.FIXED and path == "main.py"
-        self.ctx.report(
-            path, message, status=status, line=line, col=1 if line else 0, unsafe=unsafe
-        )
+        """Report now, or (a finding the draft's edits resolve) once the draft is done."""
+        if status is Status.FIXED:
+            self.resolved.append((path, message, line))
+        else:
+            self.ctx.report(path, message, status=status, line=line, col=1 if line else 0)
+
+    def finish(self, edits: list[Edit]) -> None:
+        """Report the findings the drafted edits resolve, with those edits as their fix:
+        unsafe once the old main.py was moved aside (--unsafe-fixes)."""
+        if not edits:
+            assert not self.resolved, "a finding reported as fixed with nothing changed"
+            return
+        applicability = FixSafety.UNSAFE if self.moved_aside else FixSafety.SAFE
+        fix = Fix(tuple(edits), applicability)
+        assert self.resolved, "an entrypoint change no finding reports"
+        for path, message, line in self.resolved:
+            self.ctx.report(path, message, fix=fix, line=line, col=1 if line else 0)
 
     # ------------------------------------------------------------ the run
     def run(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Fix, ReplaceModule
 from hffix.python import edits
 from hffix.python.servers import (
     imports_server,
@@ -100,13 +101,20 @@ class ServerStartCall(Rule):
 
             transformer = StripServerStarts(ctx, path, module)
             result = edits.tidy_module_start(module, module.visit(transformer))
-            keep = ctx.app_undecided
+            # One rewritten module resolves every start it removed; it changes how the
+            # repository starts, so it waits for the app to be chosen (HF001).
+            fix = Fix.safe(ReplaceModule(path, result), startup=True)
             for issue in transformer.issues:
-                message, status = issue.message, issue.status
-                if keep and status is not Status.MANUAL:
-                    message = ctx.kept_message(message.split(";")[0])
-                    status = Status.MANUAL
-                ctx.report(path, message, status=status, line=issue.line, col=issue.col)
-            fixed = any(i.status is Status.FIXED for i in transformer.issues)
-            if fixed and not keep:
-                ctx.session.replace_module(path, result)
+                if issue.status is Status.MANUAL:
+                    ctx.report(
+                        path, issue.message, status=Status.MANUAL, line=issue.line, col=issue.col
+                    )
+                else:
+                    ctx.report(
+                        path,
+                        issue.message,
+                        fix=fix,
+                        subject=issue.message.split(";")[0],
+                        line=issue.line,
+                        col=issue.col,
+                    )

@@ -46,7 +46,7 @@ class StripServerStarts(RemovesStatements):
         self.rule_ctx = rule_ctx
         self.path = path
         self.issues: list[_Issue] = []
-        self._doomed: set[int] = set()  # ids of original small statements to remove
+        self._doomed: set[cst.CSTNode] = set()  # ids of original small statements to remove
 
     def _describe(self, call: cst.Call) -> str:
         head = self._tree.code_for_node(call.func)
@@ -56,14 +56,14 @@ class StripServerStarts(RemovesStatements):
         self._tree = node
         servers = server_variables(node, self._names)
         starts: list[cst.BaseSmallStatement] = []
-        in_statements: set[int] = set()
+        in_statements: set[cst.CSTNode] = set()
         feeders: list[cst.BaseSmallStatement] = []
         lines = [*_statement_lines(node)]
         for line in lines:
             for stmt in line.body:
                 if is_server_statement(stmt, self._names, servers):
                     call = next(n for n in _calls(stmt) if is_server_call(n, self._names, servers))
-                    in_statements.add(id(call))
+                    in_statements.add(call)
                     pos = self._positions.range(stmt)
                     if not self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
                         continue
@@ -79,7 +79,7 @@ class StripServerStarts(RemovesStatements):
                 elif _feeds_server(stmt, self._names):
                     feeders.append(stmt)
         for call in _calls(node):
-            if id(call) in in_statements or not is_server_call(call, self._names, servers):
+            if call in in_statements or not is_server_call(call, self._names, servers):
                 continue
             pos = self._positions.range(call)
             if self.rule_ctx.allows(self.path, pos.start.line, pos.end.line):
@@ -92,12 +92,12 @@ class StripServerStarts(RemovesStatements):
                         Status.MANUAL,
                     )
                 )
-        self._doomed = {id(s) for s in starts}
+        self._doomed = {s for s in starts}
         if starts:
             removed = self._doom_feeders(node, starts, feeders)
             # Only the server package's own imports go with it (see freed_imports).
             self.freed = freed_imports(node, removed, only=is_server_module)
-            self._doomed.update(id(s) for s in self.freed.statements)
+            self._doomed.update(s for s in self.freed.statements)
 
     def _doom_feeders(
         self,
@@ -113,17 +113,17 @@ class StripServerStarts(RemovesStatements):
         while changed:
             changed = False
             for stmt in feeders:
-                if id(stmt) in self._doomed:
+                if stmt in self._doomed:
                     continue
                 names = assigned_names(stmt)
                 if names and all(uses.only_within(n, [*doomed, stmt]) for n in names):
                     doomed.append(stmt)
-                    self._doomed.add(id(stmt))
+                    self._doomed.add(stmt)
                     changed = True
         return doomed
 
     def doomed(self, line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[bool]:
-        return [id(s) in self._doomed for s in line.body]
+        return [s in self._doomed for s in line.body]
 
 
 def _statement_lines(

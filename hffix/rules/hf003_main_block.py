@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Fix, ReplaceModule
 from hffix.project.pysummary import FASTAPI_CLASSES
 from hffix.python import edits
 from hffix.python.importmap import ImportMap
@@ -141,23 +142,31 @@ class MainBlock(Rule):
                 AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
                 result = AddImportsVisitor(context).transform_module(result)
             result = edits.tidy_module_start(module, result)
-            keep = ctx.app_undecided
-            kept_lines: set[int] = set()
+            # One rewritten module resolves every block; it changes how the repository
+            # starts, so it waits for the app to be chosen (HF001).
+            safe = Fix.safe(ReplaceModule(path, result), startup=True)
+            unsafe = Fix.unsafe(ReplaceModule(path, result), startup=True)
             for issue in transformer.issues:
-                message, status = issue.message, issue.status
-                if keep and (status is not Status.MANUAL or issue.edited):
-                    if issue.line in kept_lines:
-                        continue  # one "left as it is" per block
-                    kept_lines.add(issue.line)
-                    message = ctx.kept_message(
-                        '`if __name__ == "__main__":` block that starts the repository'
-                    )
-                    status = Status.MANUAL
-                unsafe = issue.unsafe and status is Status.FIXED
-                ctx.report(path, message, status=status, line=issue.line, col=1, unsafe=unsafe)
-            edited = any(i.status is Status.FIXED or i.edited for i in transformer.issues)
-            if edited and not keep:
-                ctx.session.replace_module(path, result)
+                fix: Fix | None = None
+                if issue.status is Status.FIXED:
+                    fix = unsafe if issue.unsafe else safe
+                elif issue.status is Status.UNSAFE_FIX:
+                    fix = unsafe
+                elif issue.edited:  # trimmed of its server start; the rest is the user's
+                    fix = safe
+                ctx.report(
+                    path,
+                    issue.message,
+                    fix=fix,
+                    status=Status.MANUAL if fix is None else None,
+                    remains=issue.status is Status.MANUAL,
+                    subject=_STARTS_THE_REPOSITORY,
+                    line=issue.line,
+                    col=1,
+                )
+
+
+_STARTS_THE_REPOSITORY = '`if __name__ == "__main__":` block that starts the repository'
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,7 @@ class _MainBlocks:
         path: str,
         module: cst.Module,
         text: str,
-        lines: dict[int, int] | None = None,
+        lines: dict[cst.CSTNode, int] | None = None,
     ) -> None:
         self.rule_ctx = rule_ctx
         self.path = path
@@ -208,8 +217,8 @@ class _MainBlocks:
         self._positions = Positions(module)
 
     def _line(self, stmt: cst.BaseStatement) -> int:
-        if self._lines is not None and id(stmt) in self._lines:
-            return self._lines[id(stmt)]
+        if self._lines is not None and stmt in self._lines:
+            return self._lines[stmt]
         return self._positions.line(stmt)
 
     def fix(self) -> cst.Module:
@@ -276,29 +285,29 @@ class _MainBlocks:
             body = [cst.SimpleStatementLine(body=suite.body)]
         else:
             body = []
-        smalls = {id(s): s for stmt in body for s in small_statements(stmt)}
-        plumbing_ids = {i for i, s in smalls.items() if self._is_plumbing_small(s, servers)}
+        smalls = [s for stmt in body for s in small_statements(stmt)]
+        plumbing_smalls = {s for s in smalls if self._is_plumbing_small(s, servers)}
         starts = any(
             is_server_statement(s, self._names, servers) or launches_server_process(s)
-            for s in smalls.values()
+            for s in smalls
         )
         # Assignments used only by plumbing (port, host, uvicorn.Config, ...) are plumbing.
         changed = True
         while changed:
             changed = False
-            for key, small in smalls.items():
+            for small in smalls:
                 names = assigned_names(small)
-                if key in plumbing_ids or not names:
+                if small in plumbing_smalls or not names:
                     continue
-                inside = [smalls[i] for i in plumbing_ids] + [small]
+                inside = [*plumbing_smalls, small]
                 if all(module_uses.only_within(n, inside) for n in names):
-                    plumbing_ids.add(key)
+                    plumbing_smalls.add(small)
                     changed = True
         plumbing: list[cst.BaseStatement] = []
         work: list[cst.BaseStatement] = []
         for stmt in body:
-            ids = [id(s) for s in small_statements(stmt)]
-            (plumbing if ids and all(i in plumbing_ids for i in ids) else work).append(stmt)
+            parts = small_statements(stmt)
+            (plumbing if parts and all(s in plumbing_smalls for s in parts) else work).append(stmt)
         why = self._why_not_movable(work, module_uses)
         return _Block(plumbing, work, starts, not why, why)
 
@@ -349,39 +358,41 @@ class _MainBlocks:
         # Only the server package's own imports go with the block: `from shop.api import
         # app` in main.py is a re-export even when the block was its only reader.
         freed = freed_imports(module, removed, only=is_server_module)
-        freed_ids = {id(s) for s in freed.statements}
+        freed_statements: set[cst.CSTNode] = set(freed.statements)
         statements: list[cst.BaseStatement] = []
-        doomed: dict[int, cst.BaseStatement] = {}  # values keep the nodes (and ids) alive
+        doomed: set[cst.CSTNode] = set()
         for index, stmt in enumerate(module.body):
             if index in replacements:
                 if not replacements[index]:
-                    doomed[id(stmt)] = stmt
+                    doomed.add(stmt)
                 statements.extend(replacements[index] or [stmt])
             elif isinstance(stmt, cst.SimpleStatementLine):
-                line_kept = self._without_freed(stmt, freed_ids, freed.aliases)
+                line_kept = self._without_freed(stmt, freed_statements, freed.aliases)
                 if line_kept is None:
-                    doomed[id(stmt)] = stmt
+                    doomed.add(stmt)
                     statements.append(stmt)
                 else:
                     statements.append(line_kept)
             else:
                 statements.append(stmt)
-        body, footer = edits.remove_statements(statements, lambda s: id(s) in doomed)
+        body, footer = edits.remove_statements(statements, lambda s: s in doomed)
         return module.with_changes(body=body, footer=[*footer, *module.footer])
 
     @staticmethod
     def _without_freed(
-        line: cst.SimpleStatementLine, freed_ids: set[int], aliases: dict[int, set[str]]
+        line: cst.SimpleStatementLine,
+        freed: set[cst.CSTNode],
+        aliases: dict[cst.CSTNode, set[str]],
     ) -> cst.SimpleStatementLine | None:
         """A module-level line minus the imports the removal left unused."""
         import libcst as cst
 
         smalls: list[cst.BaseSmallStatement] = []
         for small in line.body:
-            if id(small) in freed_ids:
+            if small in freed:
                 continue
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and id(small) in aliases:
-                smalls.append(without_aliases(small, aliases[id(small)]))
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and small in aliases:
+                smalls.append(without_aliases(small, aliases[small]))
             else:
                 smalls.append(small)
         if not smalls:

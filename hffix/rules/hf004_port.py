@@ -7,7 +7,8 @@ import posixpath
 import re
 
 from hffix.deps.modules import imports_of
-from hffix.findings import FixSafety, Status
+from hffix.findings import FixSafety
+from hffix.fixes import Fix, ReplaceModule, Write
 from hffix.python import edits
 from hffix.python.imports import ensure_module_import
 from hffix.python.servers import SERVER_CONFIGS, SERVER_FUNCTIONS
@@ -224,17 +225,14 @@ class HardcodedPort(Rule):
         result = module.visit(transformer)
         if transformer.needs_os:
             result = ensure_module_import(result, "os")
-        undecided = ctx.app_undecided
+        # One rewritten module resolves every port in it; it changes how the repository
+        # starts, so it waits for the app to be chosen (HF001).
+        fix = Fix.safe(ReplaceModule(path, edits.tidy_module_start(module, result)), startup=True)
         for issue in transformer.issues:
-            message = (
-                ctx.kept_message(issue.message.split(": now read")[0])
-                if undecided
-                else issue.message
+            subject = issue.message.split(": now read")[0]
+            ctx.report(
+                path, issue.message, fix=fix, subject=subject, line=issue.line, col=issue.col
             )
-            status = Status.MANUAL if undecided else Status.FIXED
-            ctx.report(path, message, status=status, line=issue.line, col=issue.col)
-        if transformer.issues and not undecided:
-            ctx.session.replace_module(path, edits.tidy_module_start(module, result))
 
     # ------------------------------------------------------------ command lines
     def _commands(self, ctx: RuleContext, path: str) -> None:
@@ -256,18 +254,9 @@ class HardcodedPort(Rule):
         kept = [
             r for r in removals or () if ctx.allows(path, shell.position(text, r.option_start)[0])
         ]
-        undecided = ctx.app_undecided
+        fix = Fix.safe(Write(path, shell.apply(text, kept)), startup=True)
         for removal in kept:
             line, col = shell.position(text, removal.option_start)
             what = f"`{removal.option}` on a `{removal.command}` command line"
-            ctx.report(
-                path,
-                ctx.kept_message(what)
-                if undecided
-                else f"{what}: removed, the Space decides the port",
-                status=Status.MANUAL if undecided else Status.FIXED,
-                line=line,
-                col=col,
-            )
-        if kept and not undecided:
-            workspace.write(path, shell.apply(text, kept))
+            message = f"{what}: removed, the Space decides the port"
+            ctx.report(path, message, fix=fix, subject=what, line=line, col=col)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Delete, Edit, Fix, Write
 from hffix.project import frontmatter, runcommands
 from hffix.python.servers import SERVER_MODULES
 from hffix.requirements import canonical_name, requirement_name
@@ -213,6 +214,7 @@ class Docker(Rule):
         folders = tree.backend_folders(ctx.workspace, ctx.facts)
         root_of_imports = ctx.facts.app.import_root.strip("/") if ctx.facts.app else ""
         apt: dict[str, str] = {}
+        deleted: list[tuple[str, str, list[str]]] = []  # Dockerfile, message, variables
         docker_space = _declares_docker_space(ctx)
         for path in ctx.workspace.paths():
             folder = posixpath.dirname(path)
@@ -235,21 +237,32 @@ class Docker(Rule):
             if (ctx.app_undecided or docker_space) and name.lower() == ".dockerignore":
                 continue
             if name.lower() == ".dockerignore":
-                ctx.report(
-                    path, f"{name} is only read by Docker builds: deleted", status=Status.FIXED
-                )
-                ctx.workspace.delete(path)
+                message = f"{name} is only read by Docker builds: deleted"
+                ctx.report(path, message, fix=Fix.safe(Delete(path)))
             elif _DOCKER_NAME.match(name):
-                self._dockerfile(ctx, path, apt)
+                harvested = self._dockerfile(ctx, path, apt)
+                if harvested is not None:
+                    deleted.append((path, *harvested))
             elif _COMPOSE_NAME.match(name):
                 self._compose(ctx, path)
-        if apt:
-            self._packages_txt(ctx, apt)
+        # Each Dockerfile goes with what was harvested from it: its apt packages reach
+        # packages.txt in the same fix (written once, whichever Dockerfile comes first).
+        packages = self._packages_txt(ctx, apt)
+        for path, message, names in deleted:
+            edits: list[Edit] = [Delete(path)]
+            if packages is not None and path in apt.values():
+                edits.append(packages)
+            fix = Fix(tuple(edits), startup=True)
+            ctx.report(path, message, fix=fix, variables=names)
 
-    def _dockerfile(self, ctx: RuleContext, path: str, apt: dict[str, str]) -> None:
+    def _dockerfile(
+        self, ctx: RuleContext, path: str, apt: dict[str, str]
+    ) -> tuple[str, list[str]] | None:
+        """Harvest the Dockerfile at ``path``; the message of its deletion and the variables
+        it set, or ``None`` when it cannot be read."""
         text = ctx.text(path)
         if text is None:
-            return
+            return None
         found = dockerfile.harvest(text)
         harvested: list[str] = []
         pip = [(p, line) for p, line in found.pip_packages if not _is_build_tool(p)]
@@ -303,13 +316,10 @@ class Docker(Rule):
                 )
                 self._startup_steps(ctx, path, instruction)
         summary = "; ".join(harvested) if harvested else "nothing to carry over"
-        ctx.report(
-            path,
+        return (
             f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden): deleted; {summary}",
-            status=Status.FIXED,
-            variables=names,
+            names,
         )
-        ctx.workspace.delete(path)
 
     def _startup_steps(
         self, ctx: RuleContext, path: str, instruction: dockerfile.Instruction
@@ -365,8 +375,7 @@ class Docker(Rule):
 
     def _compose(self, ctx: RuleContext, path: str) -> None:
         if str(ctx.config.option("compose", "keep")).lower() == "delete":
-            ctx.report(path, "compose file in a Python Space: deleted", status=Status.FIXED)
-            ctx.workspace.delete(path)
+            ctx.report(path, "compose file in a Python Space: deleted", fix=Fix.safe(Delete(path)))
             return
         ctx.report(
             path,
@@ -376,14 +385,17 @@ class Docker(Rule):
             status=Status.MANUAL,
         )
 
-    def _packages_txt(self, ctx: RuleContext, apt: dict[str, str]) -> None:
+    def _packages_txt(self, ctx: RuleContext, apt: dict[str, str]) -> Write | None:
+        """packages.txt with the apt packages not yet in it, or ``None`` if it needs none."""
+        if not apt:
+            return None
         existing = ctx.text(PACKAGES_FILE) if ctx.workspace.exists(PACKAGES_FILE) else ""
         if existing is None:
-            return
+            return None
         have = {line.split("#")[0].strip() for line in existing.splitlines()}
         missing = [p for p in apt if p not in have]
         if not missing:
-            return
+            return None
         newline = ctx.workspace.newline(PACKAGES_FILE)
         prefix = existing if not existing or existing.endswith(("\n", "\r")) else existing + newline
-        ctx.workspace.write(PACKAGES_FILE, prefix + newline.join(missing) + newline)
+        return Write(PACKAGES_FILE, prefix + newline.join(missing) + newline)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Fix, Write
 from hffix.project import frontmatter
 from hffix.project.frontmatter import FrontMatter, FrontMatterError
 from hffix.rules.base import Example, Rule, RuleContext
@@ -164,12 +165,11 @@ def _add_block(ctx: RuleContext, text: str, settings: dict[str, str], newline: s
     keys = [k for k in ("sdk", "app_file", "python_version") if k in settings]
     block = frontmatter.new_block([(k, _rendered(k, settings[k])) for k in keys], newline)
     gap = newline if text and not text.startswith(("\n", "\r")) else ""
-    ctx.workspace.write(README, block + gap + text)
     shown = " and ".join(f"`{k}: {_rendered(k, settings[k])}`" for k in keys)
     ctx.report(
         README,
         f"{ReadmeFrontMatter.MESSAGE}: it has no front matter; added {shown}",
-        status=Status.FIXED,
+        fix=Fix.safe(Write(README, block + gap + text)),
         line=1,
         col=1,
     )
@@ -183,14 +183,16 @@ class _Edit:
         self.front = front
         self.settings = settings
         self.newline = newline
-        self.changed = False
+        self.changes: list[tuple[int, str]] = []  # (line, message) of each value set
 
     def run(self) -> None:
         for key in ("app_file", "python_version"):
             self._ensure(key, self.settings[key])
         self._sdk()
-        if self.changed:
-            self.ctx.workspace.write(README, "".join(self.front.lines))
+        if self.changes:  # one edited README for every value set
+            fix = Fix.safe(Write(README, "".join(self.front.lines)))
+            for line, message in self.changes:
+                self.ctx.report(README, message, fix=fix, line=line, col=1)
 
     def _line(self, key: str) -> int:
         entry = self.front.entries.get(key)
@@ -201,7 +203,6 @@ class _Edit:
         parsed = frontmatter.parse(text)
         assert parsed is not None
         self.front = parsed
-        self.changed = True
 
     def _ensure(self, key: str, want: str) -> None:
         entry = self.front.entries.get(key)
@@ -229,13 +230,7 @@ class _Edit:
             if key == "python_version" and current is not None and current != entry.value:
                 why += f", which YAML reads as the number {current}"
         self._set(key, want)
-        self.ctx.report(
-            README,
-            f"{ReadmeFrontMatter.MESSAGE}: {why}; set to `{rendered}`",
-            status=Status.FIXED,
-            line=line,
-            col=1,
-        )
+        self.changes.append((line, f"{ReadmeFrontMatter.MESSAGE}: {why}; set to `{rendered}`"))
 
     def _sdk(self) -> None:
         entry = self.front.entries.get("sdk")
@@ -249,12 +244,11 @@ class _Edit:
                 return
             self._set("sdk", wanted)
             was = f"`sdk: {entry.value}`" if entry is not None else "no `sdk`"
-            self.ctx.report(
-                README,
-                f"README.md front matter had {was}; set to `sdk: {wanted}` ([tool.hffix] sdk)",
-                status=Status.FIXED,
-                line=line,
-                col=1,
+            self.changes.append(
+                (
+                    line,
+                    f"README.md front matter had {was}; set to `sdk: {wanted}` ([tool.hffix] sdk)",
+                )
             )
         elif wanted is None and current == "docker":
             self.ctx.report(

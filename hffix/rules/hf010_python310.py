@@ -9,6 +9,7 @@ import re
 from hffix.deps import manifests
 from hffix.deps.syntax310 import NewerName, may_use_newer_names, newer_names, problems_in
 from hffix.findings import FixSafety, Status
+from hffix.fixes import Fix, Write
 from hffix.repository.workspace import is_python_path
 from hffix.requirements import merge_requirements
 from hffix.rules.base import Example, Rule, RuleContext
@@ -133,34 +134,28 @@ class Python310(Rule):
     # ------------------------------------------------------------------ standard library
     def _newer_names(self, ctx: RuleContext, path: str, text: str, tree: ast.Module) -> bool:
         lines = text.splitlines(keepends=True)
-        edits: list[tuple[int, int, str]] = []
-        for found in newer_names(tree):
-            if not ctx.allows(path, found.line):
-                continue
-            replacement = _tomllib_fallback(found, lines, ctx.workspace.newline(path))
-            if replacement is not None:
-                edits.append(replacement)
+        found_names = [found for found in newer_names(tree) if ctx.allows(path, found.line)]
+        newline = ctx.workspace.newline(path)
+        fallbacks = [_tomllib_fallback(found, lines, newline) for found in found_names]
+        edits = [edit for edit in fallbacks if edit is not None]
+        for first, last, new in sorted(edits, reverse=True):
+            lines[first - 1 : last] = [new]
+        fix = Fix.safe(Write(path, "".join(lines)))  # every fallback of the module at once
+        for found, fallback in zip(found_names, fallbacks, strict=True):
+            if fallback is not None:
+                message = (
+                    f"{found.what} is new in Python {found.version}: falls back to `tomli` on 3.10"
+                )
+                ctx.report(path, f"{Python310.MESSAGE}: {message}", fix=fix, line=found.line, col=1)
+            else:
                 ctx.report(
                     path,
-                    f"{Python310.MESSAGE}: {found.what} is new in Python {found.version}: "
-                    "falls back to `tomli` on 3.10",
-                    status=Status.FIXED,
+                    f"{Python310.MESSAGE}: {found.what} is new in Python {found.version}; "
+                    f"{_hint(found.what)}",
+                    status=Status.MANUAL,
                     line=found.line,
                     col=1,
                 )
-                continue
-            ctx.report(
-                path,
-                f"{Python310.MESSAGE}: {found.what} is new in Python {found.version}; "
-                f"{_hint(found.what)}",
-                status=Status.MANUAL,
-                line=found.line,
-                col=1,
-            )
-        for first, last, new in sorted(edits, reverse=True):
-            lines[first - 1 : last] = [new]
-        if edits:
-            ctx.workspace.write(path, "".join(lines))
         return bool(edits)
 
     def _add_tomli(self, ctx: RuleContext) -> None:
@@ -173,11 +168,10 @@ class Python310(Rule):
         else:
             text, merged = "", TOMLI_REQUIREMENT + "\n"
         if merged != text:
-            ctx.workspace.write(path, merged)
             ctx.report(
                 path,
                 f"added `{TOMLI_REQUIREMENT}` for the tomllib fallback",
-                status=Status.FIXED,
+                fix=Fix.safe(Write(path, merged)),
             )
 
     # ------------------------------------------------------------------ settings
