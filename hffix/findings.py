@@ -19,6 +19,15 @@ class FixSafety(Enum):
     DISPLAY_ONLY = "display-only"
 
 
+class Severity(Enum):
+    """How much a finding matters on a Space, whatever its status: ``error`` (the Space
+    fails to build or start, or a secret is committed) or ``warning`` (it builds and
+    starts, but something it needs or shows is missing). CI formats annotate with it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 class Status(Enum):
     """What became of a finding in this run."""
 
@@ -43,6 +52,8 @@ class Finding:
     unsafe: bool = False
     # A committed secret was found: the user must rotate it (git history keeps it).
     secret: bool = False
+    # The rule's severity; a committed secret is always an error.
+    severity: Severity = Severity.ERROR
 
     @property
     def applicability(self) -> FixSafety:

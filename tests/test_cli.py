@@ -169,8 +169,41 @@ def test_machine_formats(run: Run, make_repo: Callable[..., Path], fmt: str) -> 
         assert result["ruleId"] == "HF002"
         assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
     else:
-        assert out.startswith(f"::notice file={repo}/main.py,line=5,col=1,title=HF002::")
+        # --check fixed nothing: the finding is annotated at its severity, not as a notice.
+        assert out.startswith(f"::error file={repo}/main.py,line=5,col=1,title=HF002::")
     assert "diff --git" not in out
+
+
+def test_severity_in_ci_formats(
+    capsys: pytest.CaptureFixture[str], make_repo: Callable[..., Path]
+) -> None:
+    """A secret or a server start is an error, a missing dependency a warning, whatever the
+    status; once --write fixed a finding, CI shows it as a notice (SARIF: note)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--no-color", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    files = {
+        "main.py": SERVER + 'SECRET_KEY = "Zq8vX2mLp9rT4wKe-real"\nimport httpx\n',
+        "requirements.txt": "fastapi\nuvicorn\n",
+    }
+    repo = make_repo(files)
+    _, out, _ = run("--format", "json", str(repo))
+    severities = {f["code"]: f["severity"] for f in json.loads(out)["repositories"][0]["findings"]}
+    assert severities["HF002"] == "error" and severities["HF005"] == "error"
+    assert severities["HF007"] == "warning"
+    _, out, _ = run("--format", "sarif", str(repo))
+    sarif = json.loads(out)["runs"][0]
+    levels = {r["ruleId"]: r["level"] for r in sarif["results"]}
+    assert levels["HF005"] == "error" and levels["HF007"] == "warning"
+    rules = {r["id"]: r["defaultConfiguration"]["level"] for r in sarif["tool"]["driver"]["rules"]}
+    assert rules["HF008"] == "warning" and rules["HF006"] == "error"
+    _, out, _ = run("--format", "github", str(repo))
+    assert out.count("::error file=") >= 2 and "::warning file=" in out
+    _, out, _ = run("--write", "--format", "github", str(repo))
+    assert "::notice file=" in out and "title=HF002" in out
 
 
 def test_explain_and_list_rules(capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,6 +83,12 @@ class Reporter(ABC):
         """Called once after the last result."""
 
 
+def finding_done(result: Result, finding: Finding) -> bool:
+    """True for a finding this run has fixed on disk: CI formats show it as a note. A
+    finding ``--check`` or ``--dry-run`` could fix is shown at its severity."""
+    return result.written and finding.status is Status.FIXED
+
+
 def display_path(result: Result, path: str) -> str:
     """A repository path as the user can open it from the current folder."""
     root = str(result.root)

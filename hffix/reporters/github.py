@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hffix.api import Result
-from hffix.reporters.common import Reporter, display_path
+from hffix.reporters.common import Reporter, display_path, finding_done
 
 
 def _escape_data(value: str) -> str:
@@ -27,5 +27,5 @@ class GithubReporter(Reporter):
             if finding.line:
                 props += [f"line={finding.line}", f"col={finding.col}"]
             props.append(f"title={finding.code}")
-            level = "notice" if not finding.remains else "error"
+            level = "notice" if finding_done(result, finding) else finding.severity.value
             write(f"::{level} {','.join(props)}::{_escape_data(finding.message)}\n")

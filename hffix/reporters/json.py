@@ -26,6 +26,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "message": f.message,
                 "status": f.status.value,
                 "applicability": f.applicability.value,
+                "severity": f.severity.value,
                 "variables": list(f.variables),
             }
             for f in result.findings

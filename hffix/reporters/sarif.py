@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from hffix.api import Result
-from hffix.findings import Status
-from hffix.reporters.common import Reporter, Tally, display_path
+from hffix.reporters.common import Reporter, Tally, display_path, finding_done
 from hffix.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -21,6 +20,7 @@ def _rules() -> list[dict[str, Any]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary()},
             "fullDescription": {"text": rule.documentation()},
+            "defaultConfiguration": {"level": rule.severity.value},
             "properties": {"spec": rule.spec, "fixApplicability": [f.value for f in rule.fixes]},
         }
         for rule in ALL_RULES
@@ -44,12 +44,13 @@ class SarifReporter(Reporter):
             self.results.append(
                 {
                     "ruleId": finding.code,
-                    "level": "note" if finding.status is Status.FIXED else "error",
+                    "level": "note" if finding_done(result, finding) else finding.severity.value,
                     "message": {"text": finding.message},
                     "locations": [location],
                     "properties": {
                         "status": finding.status.value,
                         "applicability": finding.applicability.value,
+                        "severity": finding.severity.value,
                     },
                 }
             )

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from hffix.findings import Finding, FixSafety, Status
+from hffix.findings import Finding, FixSafety, Severity, Status
 from hffix.fixes import Fix
 from hffix.repository.workspace import Unreadable, is_python_path
 
@@ -79,6 +79,8 @@ class Rule(ABC):
     MESSAGE: ClassVar[str]
     # Every applicability this rule's findings can have (see FixSafety), safest first.
     fixes: ClassVar[tuple[FixSafety, ...]]
+    # What its findings mean on a Space (see Severity); a committed secret is an error.
+    severity: ClassVar[Severity] = Severity.ERROR
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
     # Other tools' suppression comments this rule honours besides ``# hffix: ignore``: on
@@ -96,7 +98,10 @@ class Rule(ABC):
 
     @classmethod
     def summary(cls) -> str:
-        return f"{cls.code} {cls.name} ({cls.spec}; fix: {cls.fix_summary()})"
+        return (
+            f"{cls.code} {cls.name} ({cls.spec}; severity: {cls.severity.value}; "
+            f"fix: {cls.fix_summary()})"
+        )
 
     @classmethod
     def fix_summary(cls) -> str:
@@ -226,6 +231,7 @@ class RuleContext:
             tuple(variables),
             unsafe,
             secret,
+            Severity.ERROR if secret else self.rule.severity,
         )
         if finding not in self.session.reported:
             self.session.reported.add(finding)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
-from hffix.findings import FixSafety, Status
+from hffix.findings import FixSafety, Severity, Status
 from hffix.project.layout import is_test_module
 from hffix.repository.workspace import Unreadable
 from hffix.requirements import (
@@ -140,6 +140,7 @@ class Requirements(Rule):
     spec = "SP-HF-05"
     MESSAGE = "requirements.txt does not declare what the Space must install"
     fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
+    severity = Severity.WARNING  # the Space starts; a dependency or setting is missing
 
     VALID = (
         Example(

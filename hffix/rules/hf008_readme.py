@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hffix.findings import FixSafety, Status
+from hffix.findings import FixSafety, Severity, Status
 from hffix.fixes import Fix, Write
 from hffix.project import frontmatter
 from hffix.project.frontmatter import FrontMatter, FrontMatterError
@@ -69,6 +69,7 @@ class ReadmeFrontMatter(Rule):
     spec = "SP-HF-06"
     MESSAGE = "README.md front matter must declare the Space's app file and Python version"
     fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
+    severity = Severity.WARNING  # the Space starts; a dependency or setting is missing
 
     VALID = (
         Example(before={"README.md": '---\napp_file: main.py\npython_version: "3.10"\n---\n'}),
