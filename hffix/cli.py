@@ -58,10 +58,18 @@ class ExecutorName(str, Enum):
     dask = "dask"
 
 
-def _codes(values: list[str] | None) -> list[str] | None:
+def _codes(values: list[str] | None, option: str) -> list[str] | None:
+    """The rule codes of a repeatable, comma-separated option; an unknown code is a usage
+    error with the closest known one (``--select HF999``)."""
     if values is None:
         return None
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    from hffix.config import ConfigError, rule_codes
+
+    codes = [code.strip() for value in values for code in value.split(",") if code.strip()]
+    try:
+        return sorted(rule_codes(codes, option))
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def _explain(code: str) -> int:
@@ -314,8 +322,8 @@ def run(
     roots = [r for r in roots if not reportfile.is_finished(r, done)]
     options = bulk.RunOptions(
         write=mode is Mode.WRITE,
-        select=tuple(_codes(select) or ()) if select is not None else None,
-        ignore=tuple(_codes(ignore) or ()),
+        select=tuple(_codes(select, "--select") or ()) if select is not None else None,
+        ignore=tuple(_codes(ignore, "--ignore") or ()),
         unsafe_fixes=unsafe_fixes,
         options={"app": app_spec} if app_spec else {},
         timeout=timeout,

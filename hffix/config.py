@@ -7,10 +7,13 @@ Recognised keys::
     ignore = ["HF005"]                    # never these rules
     exclude = ["legacy/", "*.ipynb"]      # gitignore-style patterns, relative to the repository
     unsafe-fixes = false
+    test-paths = ["tests/"]               # files treated as tests (several rules skip them)
     [tool.hffix.per-file-ignores]
     "scripts/*" = ["HF003"]
 
-Rules read further keys through :meth:`Config.option`; each rule documents its own.
+Rules read further keys through :meth:`Config.option`; each rule declares them in
+``Rule.OPTIONS`` and documents them. A key or rule code nobody knows is an error, with a
+suggestion (``selct`` -> ``select``), as in ruff: a typo must not silently do nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ from hffix.textio import DecodeError, decode
 if TYPE_CHECKING:
     import pathspec
 
-CORE_KEYS = frozenset({"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores"})
+CORE_KEYS = frozenset(
+    {"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores", "test-paths"}
+)
+ALL = "ALL"  # in select or ignore: every rule
 
 
 class ConfigError(Exception):
@@ -48,14 +54,17 @@ class Config:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
-        if code in self.ignore:
+        if ALL in self.ignore or code in self.ignore or _prefix_selected(code, self.ignore):
             return False
-        return self.select is None or code in self.select or _prefix_selected(code, self.select)
+        if self.select is None or ALL in self.select:
+            return True
+        return code in self.select or _prefix_selected(code, self.select)
 
     def ignored_in(self, path: str, code: str) -> bool:
         """True when ``per-file-ignores`` silences ``code`` for the repository path ``path``."""
         return any(
-            code in codes and _gitwildmatch([pattern]).match_file(path)
+            (ALL in codes or code in codes or _prefix_selected(code, codes))
+            and _gitwildmatch([pattern]).match_file(path)
             for pattern, codes in self.per_file_ignores.items()
         )
 
@@ -70,13 +79,55 @@ class Config:
         unsafe_fixes: bool | None = None,
         options: Mapping[str, Any] | None = None,
     ) -> Config:
+        check_keys(options or {}, "options")
         return replace(
             self,
-            select=frozenset(c.upper() for c in select) if select is not None else self.select,
-            ignore=self.ignore | {c.upper() for c in ignore},
+            select=rule_codes(select, "select") if select is not None else self.select,
+            ignore=self.ignore | rule_codes(ignore, "ignore"),
             unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
             options={**self.options, **(options or {})},
         )
+
+
+def _known_codes() -> list[str]:
+    from hffix.rules import ALL_RULES  # here: the rules import this module's users
+
+    return [rule.code for rule in ALL_RULES]
+
+
+def _known_keys() -> set[str]:
+    from hffix.rules import ALL_RULES
+
+    return set(CORE_KEYS).union(*(rule.OPTIONS for rule in ALL_RULES))
+
+
+def _suggestion(word: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def rule_codes(codes: Iterable[str], where: str) -> frozenset[str]:
+    """``codes`` upper-cased, each ``ALL``, a rule's code or a prefix of one (``HF00``);
+    raises :class:`ConfigError` naming the first unknown one and the closest known code."""
+    known = _known_codes()
+    result: set[str] = set()
+    for raw in codes:
+        code = raw.strip().upper()
+        if not code or (code != ALL and not any(k.startswith(code) for k in known)):
+            hint = _suggestion(code, [*known, ALL]) or f" (known: {', '.join(known)}, ALL)"
+            raise ConfigError(f"{where}: unknown rule code `{raw}`{hint}")
+        result.add(code)
+    return frozenset(result)
+
+
+def check_keys(table: Mapping[str, Any], where: str) -> None:
+    """Raise :class:`ConfigError` for a key no rule reads (with the closest known key)."""
+    known = _known_keys()
+    for key in table:
+        if key.replace("_", "-") not in known:
+            raise ConfigError(f"{where}: unknown key `{key}`{_suggestion(key, known)}")
 
 
 def _prefix_selected(code: str, select: frozenset[str]) -> bool:
@@ -123,6 +174,7 @@ def read_tool_table(pyproject: Path) -> Mapping[str, Any]:
 def load_config(root: Path) -> Config:
     """Read ``root/pyproject.toml``; raises :class:`ConfigError` for anything unusable."""
     table = read_tool_table(root / "pyproject.toml")
+    check_keys(table, "[tool.hffix]")
     select = table.get("select")
     per_file: dict[str, frozenset[str]] = {}
     raw_per_file = table.get("per-file-ignores", {})
@@ -130,17 +182,19 @@ def load_config(root: Path) -> Config:
         raise ConfigError("[tool.hffix] per-file-ignores must be a table")
     for pattern, codes in raw_per_file.items():
         _inside_repository(pattern, "per-file-ignores")
-        per_file[pattern] = frozenset(c.upper() for c in _string_list(codes, "per-file-ignores"))
+        per_file[pattern] = rule_codes(
+            _string_list(codes, "per-file-ignores"), "[tool.hffix] per-file-ignores"
+        )
     unsafe = table.get("unsafe-fixes", False)
     if not isinstance(unsafe, bool):
         raise ConfigError("[tool.hffix] unsafe-fixes must be true or false")
     return Config(
         select=(
-            frozenset(c.upper() for c in _string_list(select, "select"))
+            rule_codes(_string_list(select, "select"), "[tool.hffix] select")
             if select is not None
             else None
         ),
-        ignore=frozenset(c.upper() for c in _string_list(table.get("ignore", []), "ignore")),
+        ignore=rule_codes(_string_list(table.get("ignore", []), "ignore"), "[tool.hffix] ignore"),
         exclude=tuple(
             _inside_repository(p, "exclude")
             for p in _string_list(table.get("exclude", []), "exclude")

@@ -87,6 +87,9 @@ class Rule(ABC):
     # the finding's lines, and (NEXTLINE_PRAGMAS) on the line above them.
     PRAGMAS: ClassVar[tuple[str, ...]] = ()
     NEXTLINE_PRAGMAS: ClassVar[tuple[str, ...]] = ()
+    # The ``[tool.hffix]`` keys this rule reads (:meth:`Config.option`); any other key is
+    # an error (hffix.config.check_keys).
+    OPTIONS: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def run(self, ctx: RuleContext) -> None:

@@ -106,6 +106,7 @@ class Entrypoint(Rule):
     spec = "SP-HF-03"
     MESSAGE = "no root `main.py` exposes the FastAPI `app`"
     fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
+    OPTIONS = ("app",)
 
     VALID = (
         Example.module("from fastapi import FastAPI\n\napp = FastAPI()\n"),

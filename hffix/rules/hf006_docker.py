@@ -194,6 +194,7 @@ class Docker(Rule):
     spec = "SP-HF-02"
     MESSAGE = "Dockerfile in a Python Space"
     fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
+    OPTIONS = ("compose", "sdk")
 
     VALID = (Example(before={"main.py": "app = None\n", "docs/docker.md": "# Dockerfile\n"}),)
     INVALID = (

@@ -140,6 +140,7 @@ class Requirements(Rule):
     spec = "SP-HF-05"
     MESSAGE = "requirements.txt does not declare what the Space must install"
     fixes = (FixSafety.SAFE, FixSafety.UNSAFE, FixSafety.DISPLAY_ONLY)
+    OPTIONS = ("environment-metadata",)
     severity = Severity.WARNING  # the Space starts; a dependency or setting is missing
 
     VALID = (

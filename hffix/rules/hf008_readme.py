@@ -69,6 +69,7 @@ class ReadmeFrontMatter(Rule):
     spec = "SP-HF-06"
     MESSAGE = "README.md front matter must declare the Space's app file and Python version"
     fixes = (FixSafety.SAFE, FixSafety.DISPLAY_ONLY)
+    OPTIONS = ("app-file", "python-version", "sdk")
     severity = Severity.WARNING  # the Space starts; a dependency or setting is missing
 
     VALID = (
