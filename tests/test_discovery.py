@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hffix.repository.discovery import discover
+import pytest
+
+import hffix
+from hffix.cli import main
+from hffix.findings import Status
+from hffix.repository.discovery import ALWAYS_READ, discover, scan
+from tests.conftest import snapshot
 
 
 def write(root: Path, rel: str, text: str = "x\n") -> None:
@@ -73,3 +79,78 @@ def test_a_folder_named_like_a_module_is_a_folder(tmp_path: Path) -> None:
     write(tmp_path, "models.py/__init__.py")
     files, _ = discover(tmp_path)
     assert sorted(files) == ["models.py/__init__.py"]
+
+
+def test_the_spaces_own_files_are_read_even_when_git_ignores_them(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "*\n")
+    write(tmp_path, ".git/info/exclude", "packages.txt\n")
+    for name in ("main.py", "requirements.txt", "README.md", "packages.txt", "notes.txt"):
+        write(tmp_path, name)
+    write(tmp_path, "app/main.py")  # only the root's own files are read all the same
+    found = scan(tmp_path)
+    assert sorted(found.files) == [
+        ".gitignore",
+        "README.md",
+        "main.py",
+        "packages.txt",
+        "requirements.txt",
+    ]
+    assert found.gitignored == ALWAYS_READ  # missing or not, git ignores every one
+
+
+def test_a_configured_exclude_still_wins(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "requirements.txt\n")
+    write(tmp_path, "main.py")
+    write(tmp_path, "requirements.txt")
+    found = scan(tmp_path, ["main.py"])
+    assert sorted(found.files) == [".gitignore", "requirements.txt"]
+    assert found.gitignored == {"requirements.txt"}
+    assert scan(tmp_path).gitignored == {"requirements.txt"}
+    write(tmp_path, ".gitignore", "*.log\n")
+    assert scan(tmp_path).gitignored == frozenset()
+
+
+def _write_twice(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """``--write`` twice: the first must not fail, the second must change nothing."""
+    assert main(["--write", "--no-color", str(root)]) in (0, 1)
+    first = capsys.readouterr().err
+    assert "error" not in first, first
+    before = snapshot(root)
+    assert main(["--write", "--no-color", str(root)]) in (0, 1)
+    second = capsys.readouterr().err
+    assert "error" not in second, second
+    assert snapshot(root) == before, "the second --write changed the repository"
+    assert "Changed" not in second
+    return first
+
+
+MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def test_a_gitignored_requirements_file_is_merged_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, ".gitignore", "__pycache__/\nrequirements.txt\n")
+    write(tmp_path, "main.py", MAIN)
+    write(tmp_path, "requirements.txt", "fastapi==0.111.0  # pinned\nhttpx\n")
+    out = _write_twice(tmp_path, capsys)
+    assert "requirements.txt is missing" not in out
+    text = (tmp_path / "requirements.txt").read_text()
+    assert text.startswith("fastapi==0.111.0  # pinned\nhttpx\nuvicorn\n")
+    assert "requirements.txt is ignored by git" in out
+    assert "stop ignoring it" in out
+
+
+def test_a_gitignore_of_everything_converges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, ".gitignore", "*\n")
+    write(tmp_path, "main.py", MAIN)
+    out = _write_twice(tmp_path, capsys)
+    assert "requirements.txt is missing" in out  # created once, read on the second run
+    assert (tmp_path / "requirements.txt").read_text().startswith("fastapi\nuvicorn\n")
+    assert "main.py is ignored by git" in out and "requirements.txt is ignored by git" in out
+    result = hffix.check(tmp_path)
+    ignored = [f for f in result.findings if "is ignored by git" in f.message]
+    assert sorted(f.path for f in ignored) == ["main.py", "requirements.txt"]
+    assert all(f.status is Status.MANUAL and f.code == "HF007" for f in ignored)

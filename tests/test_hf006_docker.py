@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import hffix
 from hffix.deps import dockerfile
 from hffix.findings import Status
@@ -46,6 +48,136 @@ def test_harvest() -> None:
     assert [f for f, _ in found.pip_files] == ["requirements.txt"]
     assert [i.keyword for i in found.commands] == ["WORKDIR", "CMD"]
     assert found.pip_packages[0][1] == 10  # line of the RUN keyword
+    # What is no requirement by name is kept apart, never among the packages: the index
+    # and the local wheel (`-e .` is the project itself).
+    assert [(e.kind, e.value, e.line) for e in found.pip_extras] == [
+        (dockerfile.ExtraKind.INDEX, "https://example.org/simple", 10),
+        (dockerfile.ExtraKind.PATH, "./wheels/x.whl", 13),
+    ]
+
+
+def test_pip_arguments_by_kind() -> None:
+    found = dockerfile.harvest(
+        "FROM python:3.10\n"
+        "RUN pip install --index-url=https://i.example/simple -f ./wheels --trusted-host h.example"
+        " -e./lib -rreqs.txt --editable git+https://github.com/o/r.git#egg=r"
+        " https://x.example/p-1.0.tar.gz https://x.example/q-1.0-py3-none-any.whl"
+        " 'name @ https://x.example/n.zip' vendor/pkg ./pkg.whl pkg.tar.gz .. --target /t plain\n"
+    )
+    assert [p for p, _ in found.pip_packages] == [
+        "https://x.example/q-1.0-py3-none-any.whl",  # a wheel URL names its distribution
+        "name @ https://x.example/n.zip",
+        "plain",
+    ]
+    assert [f for f, _ in found.pip_files] == ["reqs.txt"]
+    assert [e.written for e in found.pip_extras] == [
+        "--index-url https://i.example/simple",
+        "--find-links ./wheels",
+        "--trusted-host h.example",
+        "-e ./lib",
+        "-e git+https://github.com/o/r.git#egg=r",
+        "https://x.example/p-1.0.tar.gz",
+        "vendor/pkg",
+        "./pkg.whl",
+        "pkg.tar.gz",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "hidden", "variable", "value"),
+    [
+        (
+            "git+https://user:s3cr3t@github.com/o/r.git#egg=r",
+            "git+https://user:${GITHUB_TOKEN}@github.com/o/r.git#egg=r",
+            "GITHUB_TOKEN",
+            "s3cr3t",
+        ),
+        (
+            "git+https://ghp_token123@github.com/o/r.git",
+            "git+https://${GITHUB_TOKEN}@github.com/o/r.git",
+            "GITHUB_TOKEN",
+            "ghp_token123",
+        ),
+        (  # GitHub's token-as-user form keeps x-oauth-basic
+            "https://tok:x-oauth-basic@github.com/o/r/archive/main.zip",
+            "https://${GITHUB_TOKEN}:x-oauth-basic@github.com/o/r/archive/main.zip",
+            "GITHUB_TOKEN",
+            "tok",
+        ),
+        (
+            "https://oauth2:glpat-abc@gitlab.example.com:8443/g/p.git",
+            "https://oauth2:${EXAMPLE_TOKEN}@gitlab.example.com:8443/g/p.git",
+            "EXAMPLE_TOKEN",
+            "glpat-abc",
+        ),
+        (  # read from a build argument: the same name, nothing committed
+            "https://__token__:$pypi_token@pypi.example.org/simple",
+            "https://__token__:${PYPI_TOKEN}@pypi.example.org/simple",
+            "PYPI_TOKEN",
+            "",
+        ),
+        ("git+ssh://git@github.com/o/r.git", "git+ssh://git@github.com/o/r.git", None, None),
+        ("https://git@example.org/r.git", "https://git@example.org/r.git", None, None),
+        (
+            "git+https://github.com/o/r.git@v1#egg=r",
+            "git+https://github.com/o/r.git@v1#egg=r",
+            None,
+            None,
+        ),
+        ("https://10.0.0.5/simple", "https://10.0.0.5/simple", None, None),
+    ],
+)
+def test_credentials_become_variables_pip_expands(
+    url: str, hidden: str, variable: str | None, value: str | None
+) -> None:
+    found: list[dockerfile.Credential] = []
+    assert dockerfile.hide_credentials(url, 3, found) == hidden
+    if variable is None:
+        assert found == []
+    else:
+        assert found == [dockerfile.Credential(variable, value or "", 3)]
+
+
+def test_two_tokens_for_one_host_get_two_variables() -> None:
+    found: list[dockerfile.Credential] = []
+    first = dockerfile.hide_credentials("https://a1@github.com/o/a.git", 1, found)
+    second = dockerfile.hide_credentials("https://b2@github.com/o/b.git", 2, found)
+    again = dockerfile.hide_credentials("https://a1@github.com/o/c.git", 3, found)
+    assert (first, second, again) == (
+        "https://${GITHUB_TOKEN}@github.com/o/a.git",
+        "https://${GITHUB_TOKEN_2}@github.com/o/b.git",
+        "https://${GITHUB_TOKEN}@github.com/o/c.git",
+    )
+    assert dockerfile.credential_variable("10.0.0.5") == "INDEX_TOKEN"
+
+
+def test_paths_in_the_image_map_back_through_workdir_and_copy() -> None:
+    found = dockerfile.harvest(
+        "FROM python:3.10 AS build\n"
+        "COPY . /elsewhere\n"
+        "FROM python:3.10\n"  # a new stage forgets the COPY of the last one
+        "WORKDIR /srv\n"
+        "COPY requirements.txt .\n"
+        "COPY libs/ ./vendor/\n"
+        "COPY wheels /opt/wheels\n"
+        "COPY tool-1.0.whl extra.whl /tmp/\n"
+        "COPY --from=build /elsewhere/x /x\n"
+        "RUN pip install -e ./vendor/geo /opt/wheels/a.whl /tmp/tool-1.0.whl /x/y.whl "
+        "/elsewhere/z.whl ../srv/vendor/geo[fast]\n"
+    )
+    folders = {"", "backend", "backend/libs", "backend/libs/geo", "backend/wheels"}
+    mapped = [
+        dockerfile.repository_path(e.value.partition("[")[0], e, "backend", folders.__contains__)
+        for e in found.pip_extras
+    ]
+    assert mapped == [
+        "backend/libs/geo",
+        "backend/wheels/a.whl",
+        "backend/tool-1.0.whl",
+        None,  # copied from another stage: made in the image
+        None,
+        "backend/libs/geo",
+    ]
 
 
 def _files(root: Path) -> dict[str, str]:

@@ -208,3 +208,110 @@ def test_a_large_file_or_a_backslash_name_stops_the_hoist_not_the_run(
         entry = next(f for f in result.findings if f.code == "HF001")
         assert "not moved to the root because" in entry.message
         assert (root / "main.py").read_text().startswith("# Hugging Face Spaces entrypoint")
+
+
+_BIG = 4 * 1024 * 1024 + 1
+
+
+def test_every_file_that_cannot_move_is_named_in_one_line(
+    make_repo: Callable[..., Path],
+) -> None:
+    """Large files (a model, a Dockerfile, a requirements file) and backslash names: the
+    hoist stops with one line naming each, and the rest of the repository is fixed."""
+    import hffix
+
+    big = {
+        "backend/model.bin": b"\0" * _BIG,
+        "backend/Dockerfile": b"FROM python:3.10\n" + b"# padding\n" * (_BIG // 10),
+        "backend/requirements-dev.txt": b"pytest\n" + b"# padding\n" * (_BIG // 10),
+        "backend/we\\ird.txt": b"x\n",
+        "backend/ba\\ck.py": b"",
+    }
+    root = make_repo(
+        {
+            **_BACKEND,
+            "backend/main.py": "import uvicorn\n"
+            + _BACKEND["backend/main.py"]
+            + "uvicorn.run(app, port=8000)\n",
+            **big,
+        }
+    )
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistBlocked)
+    assert "\n" not in result.reason
+    for name in big:
+        assert name in result.reason
+    assert "backend/model.bin (4.0 MiB)" in result.reason
+    assert "have a backslash in their names" in result.reason
+    fixed = hffix.fix(root, write=True)
+    assert fixed.error is None, fixed.traceback or fixed.error
+    for name, content in big.items():
+        assert (root / name).read_bytes() == content  # left where they are, byte for byte
+    assert (root / "main.py").read_text().startswith("# Hugging Face Spaces entrypoint")
+    assert "uvicorn.run" not in (root / "backend/main.py").read_text()  # HF002 still ran
+    assert (root / "requirements.txt").is_file()
+    entry = next(f for f in fixed.findings if f.code == "HF001")
+    assert "not moved to the root because" in entry.message and "backend/ba\\ck.py" in entry.message
+
+
+def test_a_large_root_file_that_collides_is_named(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "README.md": "# x\n",
+            "requirements.txt": "fastapi\n" + "# padding\n" * (_BIG // 10),
+            "backend/main.py": "app = 1\n",
+            "backend/requirements.txt": "httpx\n",
+        }
+    )
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistBlocked)
+    assert result.reason == (
+        "these files collide: backend/requirements.txt and requirements.txt "
+        "(requirements.txt: larger than 4 MiB)"
+    )
+
+
+def test_large_root_files_are_warnings_not_an_abort(make_repo: Callable[..., Path]) -> None:
+    import hffix
+
+    root = make_repo(
+        {
+            "main.py": "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+            "uvicorn.run(app, port=8000)\n",
+            "requirements.txt": "fastapi\n" + "# padding\n" * (_BIG // 10),
+            "Dockerfile": "FROM python:3.10\nRUN pip install httpx\n" + "#\n" * _BIG,
+        }
+    )
+    result = hffix.fix(root, write=True)
+    assert result.error is None, result.traceback or result.error
+    warnings = {d.path: d.message for d in result.diagnostics}
+    assert warnings == {
+        "Dockerfile": "larger than 4 MiB, skipped",
+        "requirements.txt": "larger than 4 MiB, skipped; requirements not checked",
+    }
+    assert "uvicorn.run" not in (root / "main.py").read_text()  # the rest is fixed
+    assert (root / "Dockerfile").is_file()
+
+
+def test_a_git_ignored_root_requirements_file_is_merged_by_the_hoist(
+    make_repo: Callable[..., Path],
+) -> None:
+    """The root's requirements.txt is read even when git ignores it: the hoist merges it
+    (it used to stop, the file being a path hffix does not read)."""
+    root = make_repo(
+        {
+            ".gitignore": "/requirements.txt\n",
+            "requirements.txt": "fastapi\n",
+            "backend/main.py": "app = 1\n",
+            "backend/requirements.txt": "httpx\n",
+        }
+    )
+    result = plan_hoist(Workspace.load(root), Layout(Workspace.load(root).paths()), "backend")
+    assert isinstance(result, HoistPlan), result
+    assert result.merges == [
+        (
+            "requirements.txt",
+            "backend/requirements.txt",
+            "fastapi\n# from backend/requirements.txt\nhttpx\n",
+        )
+    ]

@@ -356,6 +356,61 @@ app = FastAPI()
     assert any("left processes running" in warning for warning in data["boot"]["warnings"])
 
 
+def _ended(pid: int, timeout: float = 5.0) -> bool:
+    """True once ``pid`` is gone or a zombie (killed, waiting for whoever adopted it to reap
+    it: in a container that may be nobody)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            state = ""
+        if state == "Z":
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_a_child_started_by_the_lifespan_is_ended(
+    make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's startup spawns a process and never stops it: once verify returns, the
+    process is gone (the server's whole process group is killed on shutdown)."""
+    pid_file = tmp_path / "sleeper.pid"
+    main_py = f"""\
+import subprocess
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    sleeper = subprocess.Popen(["sleep", "300"])
+    with open({str(pid_file)!r}, "w") as handle:
+        handle.write(str(sleeper.pid))
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+    root = make_repo({"main.py": main_py, "requirements.txt": REQUIREMENTS})
+    code, data = verify_json(capsys, root)
+    assert code == 0, data["reason"]
+    assert data["boot"]["ready"]
+    sleeper = int(pid_file.read_text())
+    assert _ended(sleeper), f"the app's child {sleeper} outlived verify"
+    assert any("left processes running" in warning for warning in data["boot"]["warnings"])
+
+
 def test_shutdown_that_hangs_is_killed(make_repo: MakeRepo) -> None:
     main_py = """\
 import time

@@ -3,14 +3,26 @@
 Only what HF006 harvests is understood: instructions (continuations joined, comments and
 parser directives skipped), ``ENV`` in both forms, ``RUN`` shell commands split at ``&&``,
 ``||``, ``;`` and ``|``, and within them ``pip install`` and ``apt-get``/``apt install``.
+
+``pip install`` arguments come in two kinds. Requirements known by name (``fastapi``,
+``pkg @ URL``, a VCS URL with ``#egg=``) are :attr:`Harvest.pip_packages`, ready for
+requirements.txt: a credential in a URL is replaced by a ``${VARIABLE}`` reference, which
+pip expands from the environment. Everything else (index and find-links options, unnamed
+URLs, local paths and editables) is a :class:`PipExtra`, with the ``WORKDIR`` and ``COPY``
+instructions in force, so that HF007 can carry it with its path made relative to the
+repository root (:func:`repository_path`) or report it.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from hffix.requirements import requirement_name
 
 _ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+(.*))?$", re.DOTALL)
@@ -25,7 +37,24 @@ _PIP_VALUE_OPTIONS = frozenset(
         "--config-settings", "-C", "--global-option", "--no-binary", "--only-binary",
     }
 )  # fmt: skip
-_PIP_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable"})
+_PIP_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint"})
+_PIP_EDITABLE = frozenset({"-e", "--editable"})
+# pip options whose value the Space's install needs too: option -> its requirements.txt form
+# (an index that replaced PyPI in the image is added to it: the Space also needs PyPI).
+_PIP_CARRIED_OPTIONS = {
+    "-i": "--extra-index-url",
+    "--index-url": "--extra-index-url",
+    "--extra-index-url": "--extra-index-url",
+    "-f": "--find-links",
+    "--find-links": "--find-links",
+    "--trusted-host": "--trusted-host",
+}
+# user:password@ or token@ in a URL; group 1 the user (or the token), group 2 the password.
+_USERINFO = re.compile(r"(?<=://)([^/@\s:]*)(?::([^/@\s]*))?@")
+# Names that are user names in a URL, not tokens (``git@``, GitLab's ``oauth2:TOKEN``).
+_PLAIN_USERS = frozenset({"git", "oauth2", "x-access-token", "x-token-auth", "__token__", "token"})
+# A credential the Dockerfile already read from a variable ($TOKEN, ${TOKEN}).
+_SHELL_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$")
 _APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c"})
 
 
@@ -34,6 +63,55 @@ class Instruction:
     keyword: str  # upper case
     argument: str  # continuations joined
     line: int  # 1-based line of the keyword
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A ``COPY``/``ADD`` from the build context: what lands where in the image."""
+
+    sources: tuple[str, ...]  # as written, relative to the build context
+    destination: str  # absolute path in the image (WORKDIR applied)
+    into: bool  # the destination is a folder the sources go into (ends with / or several)
+
+
+class ExtraKind(Enum):
+    INDEX = "index"  # -i / --index-url / --extra-index-url URL
+    FIND_LINKS = "find-links"  # -f / --find-links URL-OR-PATH
+    TRUSTED_HOST = "trusted-host"  # --trusted-host HOST
+    URL = "url"  # an archive or VCS URL whose distribution name is not written
+    PATH = "path"  # a local folder or archive (./vendor/lib, ./wheels/x.whl)
+    EDITABLE = "editable"  # -e PATH-OR-URL
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A credential found in a URL, replaced by ``${variable}`` in what is carried."""
+
+    variable: str  # the environment variable requirements.txt now reads it from
+    value: str  # the committed value; "" when the Dockerfile already read a variable
+    line: int
+
+
+@dataclass(frozen=True)
+class PipExtra:
+    """A ``pip install`` argument that is no requirement by name, with its context."""
+
+    kind: ExtraKind
+    value: str  # as written, but for credentials (replaced by ${VARIABLE})
+    line: int
+    workdir: str  # WORKDIR in force (absolute, in the image)
+    copies: tuple[Copy, ...]  # COPY/ADD of the build context so far, in this stage
+
+    @property
+    def written(self) -> str:
+        """How the Dockerfile's command line said it (credentials replaced)."""
+        option = {
+            ExtraKind.INDEX: "--index-url ",
+            ExtraKind.FIND_LINKS: "--find-links ",
+            ExtraKind.TRUSTED_HOST: "--trusted-host ",
+            ExtraKind.EDITABLE: "-e ",
+        }.get(self.kind, "")
+        return option + self.value
 
 
 @dataclass(frozen=True)
@@ -46,6 +124,8 @@ class Harvest:
     alpine_packages: list[tuple[str, int]]  # apk add: Alpine names, not Debian's
     env: list[tuple[str, str, int]]  # name, value, line
     commands: list[Instruction]  # CMD / ENTRYPOINT / WORKDIR
+    pip_extras: list[PipExtra] = field(default_factory=list)
+    credentials: list[Credential] = field(default_factory=list)
 
 
 def instructions(text: str) -> Iterator[Instruction]:
@@ -103,8 +183,37 @@ def _words(command: str) -> list[str]:
         return command.split()
 
 
-def _pip_install(words: list[str]) -> tuple[list[str], list[str]] | None:
-    """(packages, requirement files) when ``words`` is a pip install command."""
+@dataclass
+class _PipArguments:
+    packages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    extras: list[tuple[ExtraKind, str]] = field(default_factory=list)
+
+
+# Every option whose value is the next word (or follows "=").
+_PIP_TAKES_VALUE = frozenset(
+    {*_PIP_VALUE_OPTIONS, *_PIP_FILE_OPTIONS, *_PIP_EDITABLE, *_PIP_CARRIED_OPTIONS}
+)
+_SHORT_WITH_VALUE = frozenset({"-e", "-r", "-c", "-i", "-f", "-t", "-C"})
+_ARCHIVE = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip")
+
+
+def _positional(word: str) -> ExtraKind | None:
+    """What a ``pip install`` argument is: ``None`` for a requirement known by name."""
+    if "://" in word:
+        return None if requirement_name(word) is not None else ExtraKind.URL
+    if "/" in word or word.startswith(".") or word.lower().endswith(_ARCHIVE):
+        return ExtraKind.PATH
+    return None
+
+
+def _the_project(word: str) -> bool:
+    """``.`` or ``..``: the project itself, whose manifest HF007 merges."""
+    return posixpath.normpath(word) in {".", ".."}
+
+
+def _pip_install(words: list[str]) -> _PipArguments | None:
+    """The arguments of ``words`` when it is a pip install command."""
     index = 0
     while index < len(words) and "=" in words[index] and not words[index].startswith("-"):
         index += 1  # VAR=value prefixes
@@ -123,33 +232,91 @@ def _pip_install(words: list[str]) -> tuple[list[str], list[str]] | None:
         return None
     if not rest or rest[0] != "install":
         return None
-    packages: list[str] = []
-    files: list[str] = []
-    skip_next = False
-    file_next = False
+    result = _PipArguments()
+    pending: str | None = None  # the option whose value comes next
     for word in rest[1:]:
-        if skip_next:
-            skip_next = False
-            continue
-        if file_next:
-            files.append(word)
-            file_next = False
-            continue
-        if word in _PIP_FILE_OPTIONS:
-            file_next = word in {"-r", "--requirement"}
-            skip_next = not file_next
+        if pending is not None:
+            _option_value(result, pending, word)
+            pending = None
             continue
         if word.startswith("-"):
-            option = word.split("=", 1)[0]
-            if option in _PIP_VALUE_OPTIONS and "=" not in word:
-                skip_next = True
-            if option in {"-r", "--requirement"} and "=" in word:
-                files.append(word.split("=", 1)[1])
+            option, equals, value = word.partition("=")
+            if not word.startswith("--") and option[:2] in _SHORT_WITH_VALUE and len(option) > 2:
+                option, equals, value = option[:2], "=", word[2:]  # -e./lib, -rrequirements.txt
+            if option in _PIP_TAKES_VALUE:
+                if equals:
+                    _option_value(result, option, value)
+                else:
+                    pending = option
             continue
-        if word in {".", ".."} or word.startswith(("./", "/", "../")) or word.endswith(".whl"):
+        if _the_project(word):
             continue
-        packages.append(word)
-    return packages, files
+        kind = _positional(word)
+        if kind is None:
+            result.packages.append(word)
+        else:
+            result.extras.append((kind, word))
+    return result
+
+
+def _option_value(result: _PipArguments, option: str, value: str) -> None:
+    if option in {"-r", "--requirement"}:
+        result.files.append(value)
+    elif option in _PIP_EDITABLE:
+        if not _the_project(value):
+            result.extras.append((ExtraKind.EDITABLE, value))
+    elif option in _PIP_CARRIED_OPTIONS:
+        kind = {
+            "--extra-index-url": ExtraKind.INDEX,
+            "--find-links": ExtraKind.FIND_LINKS,
+            "--trusted-host": ExtraKind.TRUSTED_HOST,
+        }[_PIP_CARRIED_OPTIONS[option]]
+        result.extras.append((kind, value))
+    # any other option's value (-c FILE, --target DIR, ...) is no package
+
+
+def credential_variable(host: str) -> str:
+    """The environment variable a credential for ``host`` is read from: the name before
+    the top-level domain (``github.com`` -> ``GITHUB_TOKEN``)."""
+    labels = [label for label in host.lower().split(".") if label]
+    label = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+    name = re.sub(r"[^a-z0-9]+", "_", label).strip("_").upper()
+    if not name or not name[0].isalpha():
+        name = "INDEX"
+    return f"{name}_TOKEN"
+
+
+def hide_credentials(text: str, line: int, found: list[Credential]) -> str:
+    """``text`` with a URL's password (or token) replaced by ``${VARIABLE}``, which pip
+    expands from the environment; each replaced credential is appended to ``found``."""
+    match = _USERINFO.search(text)
+    if match is None or text[: match.start()].lower().rstrip(":/").endswith("ssh"):
+        return text  # no credential, or ssh's user (git@): a key, not a URL secret
+    user, password = match.group(1), match.group(2)
+    host = re.match(r"[^/:@\s?#]*", text[match.end() :])
+    variable = credential_variable(host.group(0) if host else "")
+    # GitHub's `TOKEN:x-oauth-basic@` (or `TOKEN:@`) has the token where the user goes.
+    token_first = password is None or password.lower() in {"", "x-oauth-basic"}
+    secret = user if token_first else password or ""
+    if not secret or (token_first and user.lower() in _PLAIN_USERS):
+        return text
+    value = secret
+    read = _SHELL_VARIABLE.match(secret)
+    if read is not None:
+        # The Dockerfile read it from a build argument: the Space reads the same name.
+        named = (read.group(1) or read.group(2)).upper()
+        variable, value = (named if re.fullmatch(r"[A-Z_][A-Z0-9_]*", named) else variable), ""
+    base, number = variable, 2
+    while value and {c.value for c in found if c.variable == variable} - {value, ""}:
+        # Another credential for the same host: a variable of its own.
+        variable, number = f"{base}_{number}", number + 1
+    found.append(Credential(variable, value, line))
+    reference = f"${{{variable}}}"
+    if password is None:
+        userinfo = reference
+    else:
+        userinfo = f"{reference}:{password}" if token_first else f"{user}:{reference}"
+    return text[: match.start()] + userinfo + "@" + text[match.end() :]
 
 
 def _apt_install(words: list[str]) -> list[str] | None:
@@ -171,15 +338,92 @@ def _apt_install(words: list[str]) -> list[str] | None:
     return packages
 
 
+def _expand(value: str, env: dict[str, str]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        return env.get(match.group(1) or match.group(2), match.group(0))
+
+    return re.sub(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)", sub, value)
+
+
+def _copy(argument: str, workdir: str, env: dict[str, str]) -> Copy | None:
+    """A ``COPY``/``ADD`` from the build context (not ``--from`` another stage), or None."""
+    if argument.startswith("["):
+        words: list[str] = re.findall(r'"((?:[^"\\]|\\.)*)"', argument)
+    else:
+        words = _words(argument)
+    if any(w.startswith("--from") for w in words):
+        return None
+    args = [w for w in words if not w.startswith("--")]
+    if len(args) < 2:
+        return None
+    *sources, destination = args
+    kept = tuple(s for s in sources if "://" not in s and not any(c in s for c in "*?["))
+    if not kept:
+        return None
+    destination = _expand(destination, env)
+    into = destination.endswith("/") or len(sources) > 1
+    absolute = posixpath.normpath(posixpath.join(workdir, destination))
+    return Copy(kept, absolute, into)
+
+
+def repository_path(
+    path: str, extra: PipExtra, context: str, is_dir: Callable[[str], bool]
+) -> str | None:
+    """The repository path of ``path`` as ``pip install`` read it in the image: its
+    ``WORKDIR`` and the ``COPY`` instructions before it, from the build context folder
+    ``context`` (the Dockerfile's folder, ``""`` for the root), taken back. ``None`` when
+    no ``COPY`` put it there (downloaded or built in the image) or it lies outside the
+    repository. ``is_dir`` says which repository paths are folders (a folder's content is
+    what ``COPY`` copies)."""
+    inside = posixpath.normpath(posixpath.join(extra.workdir, path))
+    for copy in reversed(extra.copies):
+        for source in reversed(copy.sources):
+            joined = posixpath.normpath(posixpath.join(context, source.lstrip("/")))
+            repo = "" if joined == "." else joined
+            if repo == ".." or repo.startswith("../"):
+                continue
+            if not is_dir(repo):
+                # A file lands at the destination, or in it when that is a folder of the
+                # image (`COPY x.whl .`): which one only the image knows, so either.
+                into = posixpath.join(copy.destination, posixpath.basename(repo))
+                if inside == into or (inside == copy.destination and not copy.into):
+                    return repo
+                continue
+            prefix = copy.destination.rstrip("/") + "/"  # a folder's content lands in it
+            if inside == copy.destination:
+                return repo
+            if inside.startswith(prefix):
+                rest = inside[len(prefix) :]
+                return posixpath.join(repo, rest) if repo else rest
+    return None
+
+
 def harvest(text: str) -> Harvest:
     result = Harvest([], [], [], [], [], [])
+    workdir = "/"
+    copies: list[Copy] = []
+    variables: dict[str, str] = {}
     for instruction in instructions(text):
-        if instruction.keyword == "ENV":
-            for name, value in _env_pairs(instruction.argument):
-                result.env.append((name, value, instruction.line))
-        elif instruction.keyword in {"CMD", "ENTRYPOINT", "WORKDIR"}:
+        keyword, line = instruction.keyword, instruction.line
+        if keyword == "FROM":
+            workdir, copies, variables = "/", [], {}
+        elif keyword in {"ENV", "ARG"}:
+            pairs = _env_pairs(instruction.argument)
+            for name, value in pairs:
+                if keyword == "ENV":
+                    result.env.append((name, value, line))
+                if value:
+                    variables[name] = _expand(value, variables)
+        elif keyword == "WORKDIR":
+            target = _expand(instruction.argument.strip(), variables)
+            workdir = posixpath.normpath(posixpath.join(workdir, target))
+        elif keyword in {"COPY", "ADD"}:
+            copy = _copy(instruction.argument, workdir, variables)
+            if copy is not None:
+                copies.append(copy)
+        if keyword in {"CMD", "ENTRYPOINT", "WORKDIR"}:
             result.commands.append(instruction)
-        elif instruction.keyword == "RUN":
+        elif keyword == "RUN":
             argument = instruction.argument
             if argument.startswith("["):
                 argument = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', argument))
@@ -187,15 +431,21 @@ def harvest(text: str) -> Harvest:
                 words = _words(command)
                 pip = _pip_install(words)
                 if pip is not None:
-                    result.pip_packages.extend((p, instruction.line) for p in pip[0])
-                    result.pip_files.extend((f, instruction.line) for f in pip[1])
+                    found = result.credentials
+                    for package in pip.packages:
+                        result.pip_packages.append((hide_credentials(package, line, found), line))
+                    result.pip_files.extend((f, line) for f in pip.files)
+                    for kind, value in pip.extras:
+                        hidden = hide_credentials(value, line, found)
+                        extra = PipExtra(kind, hidden, line, workdir, tuple(copies))
+                        result.pip_extras.append(extra)
                     continue
                 apt = _apt_install(words)
                 if apt is not None:
-                    result.apt_packages.extend((p, instruction.line) for p in apt)
+                    result.apt_packages.extend((p, line) for p in apt)
                     continue
                 if words[:2] == ["apk", "add"]:
                     result.alpine_packages.extend(
-                        (w, instruction.line) for w in words[2:] if not w.startswith("-")
+                        (w, line) for w in words[2:] if not w.startswith("-")
                     )
     return result

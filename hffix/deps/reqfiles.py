@@ -63,6 +63,15 @@ def read(workspace: Workspace, path: str) -> ReadFile | None:
     return ReadFile(text, TextFormat("utf-8", b"", detect_newline(text)), "UTF-16 without BOM")
 
 
+def why_unreadable(workspace: Workspace, path: str) -> str:
+    """Why :func:`read` gave ``None`` for ``path``, in one line (``larger than 4 MiB``)."""
+    try:
+        workspace.text(path)
+    except Unreadable as exc:
+        return exc.reason
+    return "cannot decode"
+
+
 @dataclass
 class Flattened:
     """The requirement lines of a file with its ``-r`` includes inlined, in order."""

@@ -104,15 +104,11 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
     plan = HoistPlan(top)
     blocked: list[str] = []
     unseen: list[str] = []
+    unmovable = _unmovable(workspace, layout.files_under(top))
+    if unmovable:
+        return HoistBlocked(unmovable)
     for source in layout.files_under(top):
         target = relative(source, top)
-        if "\\" in source:
-            # A legal POSIX name that hffix never writes (it reads as a path on Windows).
-            return HoistBlocked(f"{source} has a backslash in its name")
-        info = workspace.disk.get(source)
-        if info is not None and info.size > MAX_FILE_BYTES:
-            # Moving it would mean holding it in memory for the patch and the rollback.
-            return HoistBlocked(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MiB")
         hidden = _unseen_on_disk(workspace.root, layout, target)
         if hidden is not None:
             unseen.append(hidden)
@@ -131,7 +127,8 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
         elif merged is True:
             plan.duplicates.append(source)
         else:
-            blocked.append(f"{source} and {target}")
+            unread = _unreadable(workspace, target) or _unreadable(workspace, source)
+            blocked.append(f"{source} and {target}{f' ({unread})' if unread else ''}")
     if unseen:
         listed = sorted(set(unseen))
         more = f" and {len(listed) - 4} more" if len(listed) > 4 else ""
@@ -143,6 +140,52 @@ def plan_hoist(workspace: Workspace, layout: Layout, top: str) -> HoistPlan | Ho
         return HoistBlocked("these files collide: " + "; ".join(blocked[:4]))
     plan.notes.extend(_left_behind(workspace.root, layout, top))
     return plan
+
+
+def _unmovable(workspace: Workspace, sources: list[str]) -> str:
+    """Why the files of ``sources`` cannot all move, naming each that cannot, in one line;
+    empty when they can. A name with a backslash is legal on POSIX but hffix never writes
+    it (it reads as a path on Windows); a file over the size hffix reads would have to be
+    held in memory for the patch and the rollback. Either stops the whole hoist: moving the
+    rest without it would break the paths between them."""
+    backslash = [source for source in sources if "\\" in source]
+    large = [
+        (source, info.size)
+        for source in sources
+        if (info := workspace.disk.get(source)) is not None and info.size > MAX_FILE_BYTES
+    ]
+    reasons = []
+    if backslash:
+        reasons.append(f"{_listed(backslash)} {_has(backslash)} a backslash in {_its(backslash)}")
+    if large:
+        shown = [f"{source} ({_mib(size)})" for source, size in large]
+        limit = MAX_FILE_BYTES // 2**20
+        reasons.append(
+            f"{_listed(shown)} {_is(large)} larger than {limit} MiB, which hffix does not "
+            "move (move the folder yourself)"
+        )
+    return "; ".join(reasons)
+
+
+def _listed(items: list[str], shown: int = 4) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _has(items: list[str]) -> str:
+    return "has" if len(items) == 1 else "have"
+
+
+def _is(items: list[tuple[str, int]]) -> str:
+    return "is" if len(items) == 1 else "are"
+
+
+def _its(items: list[str]) -> str:
+    return "its name" if len(items) == 1 else "their names"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
 
 
 def _unseen_on_disk(root: Path, layout: Layout, target: str) -> str | None:
@@ -167,6 +210,15 @@ def _unseen_on_disk(root: Path, layout: Layout, target: str) -> str | None:
         if os.path.islink(path) or not os.path.isdir(path):
             return prefix
     return None
+
+
+def _unreadable(workspace: Workspace, path: str) -> str:
+    """Why ``path`` cannot be read as text (``x.txt: larger than 4 MiB``), or ""."""
+    try:
+        workspace.text(path)
+    except Unreadable as exc:
+        return f"{path}: {exc.reason.removesuffix(', skipped')}"
+    return ""
 
 
 def _read(workspace: Workspace, path: str) -> str | None:

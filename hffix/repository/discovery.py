@@ -5,6 +5,12 @@ level and ``.git/info/exclude``, and skipping what is never part of a Space's so
 version-control data, nested git repositories (submodules), virtual environments (any
 folder holding ``pyvenv.cfg``), caches, build output and ``exclude`` patterns from the
 configuration.
+
+The Space's own files at the root (:data:`ALWAYS_READ`: requirements.txt, main.py,
+README.md, and the packages.txt and .gitignore that rules edit) are read even when git
+ignores them: hffix writes them, and planning them as missing would create a file where
+one already stands. :attr:`Discovery.gitignored` names the ones git ignores, so that the
+user can be told a Space pushed with git will not get them.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ SKIPPED_DIRS = frozenset(
         ".eggs",
     }
 )
+
+
+# Root files read even when git ignores them (but not when the configuration excludes them).
+ALWAYS_READ = frozenset({"requirements.txt", "main.py", "README.md", "packages.txt", ".gitignore"})
 
 
 @dataclass(frozen=True)
@@ -88,28 +98,54 @@ def _ignored(rel: str, is_dir: bool, rules: Iterable[_Ignore]) -> bool:
     return verdict
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """What :func:`scan` found."""
+
+    files: dict[str, DiskFile]
+    skipped: list[Skipped]
+    # Names of ALWAYS_READ that git ignores at the root, whether they exist or not.
+    gitignored: frozenset[str] = frozenset()
+
+
 def discover(root: Path, exclude: Iterable[str] = ()) -> tuple[dict[str, DiskFile], list[Skipped]]:
     """Every regular file below ``root`` that belongs to the repository, keyed by relative path."""
+    found = scan(root, exclude)
+    return found.files, found.skipped
+
+
+def scan(root: Path, exclude: Iterable[str] = ()) -> Discovery:
+    """The repository's files (see :func:`discover`) and which of the Space's own files
+    git ignores."""
     files: dict[str, DiskFile] = {}
     skipped: list[Skipped] = []
-    base_rules: list[_Ignore] = []
-    exclude = list(exclude)
-    if exclude:
-        base_rules.append(_Ignore("", _spec(exclude)))
+    git_rules: list[_Ignore] = []
     info_exclude = root / ".git" / "info" / "exclude"
     if info_exclude.is_file():
-        base_rules.append(_Ignore("", _spec(_read_patterns(info_exclude))))
-    for rel, mode, size, skip in _walk(root, "", base_rules):
+        git_rules.append(_Ignore("", _spec(_read_patterns(info_exclude))))
+    base_rules = list(git_rules)
+    exclude = list(exclude)
+    always = ALWAYS_READ
+    if exclude:
+        excluded = _Ignore("", _spec(exclude))
+        base_rules.insert(0, excluded)
+        always = frozenset(n for n in ALWAYS_READ if not _ignored(n, False, [excluded]))
+    for rel, mode, size, skip in _walk(root, "", base_rules, always):
         if skip is not None:
             skipped.append(Skipped(rel, skip))
         else:
             files[rel] = DiskFile(rel, mode, size)
-    return files, skipped
+    gitignore = root / ".gitignore"
+    if gitignore.is_file() and not gitignore.is_symlink():
+        git_rules.append(_Ignore("", _spec(_read_patterns(gitignore))))
+    ignored = frozenset(n for n in ALWAYS_READ if git_rules and _ignored(n, False, git_rules))
+    return Discovery(files, skipped, ignored)
 
 
 def _walk(
-    root: Path, rel_dir: str, inherited: list[_Ignore]
+    root: Path, rel_dir: str, inherited: list[_Ignore], always: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, int, int, str | None]]:
+    """``always``: root files to list even when ignored (see :data:`ALWAYS_READ`)."""
     directory = root / rel_dir if rel_dir else root
     rules = inherited
     gitignore = directory / ".gitignore"
@@ -140,5 +176,5 @@ def _walk(
                 yield rel, st.st_mode, 0, "another git repository (a submodule?), not entered"
                 continue
             yield from _walk(root, rel, rules)
-        elif stat.S_ISREG(st.st_mode) and not _ignored(rel, False, rules):
+        elif stat.S_ISREG(st.st_mode) and (rel in always or not _ignored(rel, False, rules)):
             yield rel, st.st_mode, st.st_size, None

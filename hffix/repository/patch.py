@@ -1,8 +1,10 @@
 """Render a change set as a git-style patch that ``git apply`` reproduces exactly.
 
-The patch is built from bytes, not text: lines keep their ``\\r\\n``, a BOM stays on the
-first line, files in latin-1 stay latin-1. Files holding NUL bytes (UTF-16 text, binaries)
-are written as ``GIT binary patch`` literals with full blob ids, which ``git apply`` requires.
+The patch is built from bytes, not text: lines are cut at ``\\n`` only, as git cuts them
+(a ``\\r`` is an ordinary byte of its line, so ``\\r\\n`` and old Mac ``\\r`` newlines
+survive), a BOM stays on the first line, files in latin-1 stay latin-1. Files holding NUL
+bytes (UTF-16 text, binaries) are written as ``GIT binary patch`` literals with full blob
+ids, which ``git apply`` requires.
 """
 
 from __future__ import annotations
@@ -74,7 +76,20 @@ def _range(start: int, stop: int) -> str:
 
 
 def _lines(data: bytes) -> list[bytes]:
-    return data.splitlines(keepends=True) if data else []
+    """``data`` cut after each ``\\n``, the only line separator git knows.
+
+    ``bytes.splitlines`` would also cut at a lone ``\\r``: a file with old Mac newlines, or
+    a carriage return inside a string literal, would then come out as lines without their
+    ``\\n`` that ``git apply`` cannot match. Here a ``\\r`` is an ordinary byte of its line,
+    and a file whose only newlines are ``\\r`` is one line.
+    """
+    if not data:
+        return []
+    lines = [line + b"\n" for line in data.split(b"\n")]
+    last = lines.pop()[:-1]
+    if last:
+        lines.append(last)
+    return lines
 
 
 def _emit(out: list[bytes], sign: bytes, line: bytes) -> None:

@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 
 from hffix.fixes import Delete, Edit, Rename, SetMode, Write
-from hffix.repository.discovery import DiskFile, Skipped, discover
+from hffix.repository.discovery import DiskFile, Skipped, scan
 from hffix.textio import UTF8, DecodeError, TextFormat, decode, encode
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -97,6 +97,8 @@ class Workspace:
     root: Path
     disk: dict[str, DiskFile]
     skipped: list[Skipped] = field(default_factory=list)
+    # The Space's own root files git ignores (read all the same; see discovery.ALWAYS_READ).
+    gitignored: frozenset[str] = frozenset()
     _current: dict[str, _Entry] = field(default_factory=dict, repr=False)
     _raw: dict[str, bytes] = field(default_factory=dict, repr=False)
     _decoded: dict[str, tuple[str, TextFormat]] = field(default_factory=dict, repr=False)
@@ -109,8 +111,8 @@ class Workspace:
 
     @classmethod
     def load(cls, root: Path, exclude: tuple[str, ...] = ()) -> Workspace:
-        files, skipped = discover(root, exclude)
-        return cls(root, files, skipped)
+        found = scan(root, exclude)
+        return cls(root, found.files, found.skipped, found.gitignored)
 
     # ----------------------------------------------------------------- reading
     def paths(self) -> list[str]:

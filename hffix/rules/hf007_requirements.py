@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hffix.deps import distributions, implied, manifests, modules, reqfiles, tree
+from hffix.deps import distributions, dockerfile, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
 from hffix.findings import FixSafety, Severity, Status
 from hffix.project.layout import is_test_module
+from hffix.project.runcommands import is_dockerfile
 from hffix.repository.workspace import Unreadable
 from hffix.requirements import (
     LineKind,
@@ -73,6 +74,9 @@ def _commented_names(text: str) -> set[str]:
     return names
 
 
+_FIND_LINKS = dockerfile.ExtraKind.FIND_LINKS
+_PYPI = frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple"})
+
 # A local path or URL: pip installs it, its distribution name is just not known here.
 _LOCAL_OR_URL = re.compile(r"^(\.{0,2}/|[A-Za-z][\w+.-]*://|[\w.-]+\.(whl|zip|tar\.gz)$)")
 
@@ -110,6 +114,15 @@ class Requirements(Rule):
 
     Existing lines, pins, comments, markers and order are kept; names compare canonically
     (`python_dotenv` = `python-dotenv`, `uvicorn[standard]` counts as `uvicorn`).
+
+    What a Dockerfile that HF006 deleted installed other than by name is carried too: an
+    index (`--index-url`, `--extra-index-url`) as an `--extra-index-url` line, archive and
+    git URLs as they were, a credential in a URL replaced by a `${VARIABLE}` that pip
+    expands (reported as a secret to set in the Space). Local paths (`-e ./vendor/lib`, a
+    wheel) are reported with their place in the repository: a Space installs
+    requirements.txt before the repository's files are in place. A requirements.txt,
+    main.py, README.md or packages.txt that git ignores is read and fixed all the same, and
+    reported: a Space pushed with git does not get it.
 
     ## Why it matters
     SP-HF-05 and FR-02: the Space installs the root `requirements.txt` and nothing else; a
@@ -179,6 +192,25 @@ class Requirements(Rule):
 
     def run(self, ctx: RuleContext) -> None:
         _Run(ctx).run()
+        _note_gitignored(ctx)
+
+
+# The Space's files a git push must carry: hffix reads and fixes them even when git ignores
+# them (see hffix.repository.discovery.ALWAYS_READ), and says so.
+_SPACE_FILES = ("requirements.txt", "main.py", "README.md", "packages.txt")
+
+
+def _note_gitignored(ctx: RuleContext) -> None:
+    workspace = ctx.workspace
+    for path in _SPACE_FILES:
+        if path in workspace.gitignored and workspace.exists(path) and ctx.allows(path):
+            ctx.report(
+                path,
+                f"{path} is ignored by git (.gitignore or .git/info/exclude): hffix reads and "
+                "fixes it, but a Space pushed with git will not get it; stop ignoring it "
+                f"(add `!{path}` to .gitignore) and commit it",
+                status=Status.MANUAL,
+            )
 
 
 @dataclass(frozen=True)
@@ -197,6 +229,9 @@ class _Run:
         self.facts = ctx.facts
         self.environment = ctx.config.option("environment-metadata", True) is not False
         self._locals: set[str] | None = None
+        self._disk_dirs: set[str] | None = None
+        self._moved: dict[str, str] | None = None  # disk path -> its path in the view
+        self._reported_messages: set[str] = set()
 
     # ------------------------------------------------------------------ reading
     def declared(self, text: str) -> _Declared:
@@ -221,7 +256,8 @@ class _Run:
         ctx = self.ctx
         existing = reqfiles.read(self.ws, ROOT_FILE) if self.ws.exists(ROOT_FILE) else None
         if self.ws.exists(ROOT_FILE) and existing is None:
-            ctx.diagnose(ROOT_FILE, "cannot decode; requirements not checked")
+            why = reqfiles.why_unreadable(self.ws, ROOT_FILE)
+            ctx.diagnose(ROOT_FILE, f"{why}; requirements not checked")
             return
         if existing is not None and not ctx.allows(ROOT_FILE):
             return
@@ -257,6 +293,7 @@ class _Run:
                 "Python 3.10, the Space's, although the app needs them: fix the markers by hand",
                 status=Status.MANUAL,
             )
+        text = self.carry_dockerfile_extras(text, newline)
         for addition in additions:
             if addition.name in marked_out:
                 continue
@@ -348,6 +385,160 @@ class _Run:
                 status=Status.FIXED,
             )
         return merged
+
+    # ------------------------------------------------------------------ Dockerfiles
+    def carry_dockerfile_extras(self, text: str, newline: str) -> str:
+        """What the Dockerfiles HF006 deleted installed other than by name: index and
+        find-links options, URLs, local paths and editables (HF006 carries requirements by
+        name through ``Facts.requirements``). Each is added to requirements.txt, a path made
+        relative to the repository root from the Dockerfile's WORKDIR and COPY, or reported
+        for the user; a credential in a URL is read from a variable the Space must set."""
+        if self.ctx.app_undecided or not self.ctx.config.enabled("HF006"):
+            return text
+        lines: list[tuple[str, str]] = []  # (requirements.txt line, reason)
+        for path, found in self._deleted_dockerfiles():
+            context = posixpath.dirname(path)
+            for extra in found.pip_extras:
+                where = f"`RUN pip install` in {path}:{extra.line}"
+                carried = self._carried(extra, context)
+                if carried is None:
+                    continue
+                what, text_or_why = carried
+                if what == "line":
+                    index = extra.kind is dockerfile.ExtraKind.INDEX
+                    note = "; PyPI stays the main index" if index else ""
+                    lines.append((text_or_why, f"{where} (HF006 deleted the Dockerfile){note}"))
+                else:
+                    option = extra.kind in (_FIND_LINKS, dockerfile.ExtraKind.INDEX)
+                    verb = "used" if option else "installed"
+                    self._report_once(f"{where} {verb} `{extra.written}`, {text_or_why}")
+            for credential in found.credentials:
+                self._credential(credential, f"{path}:{credential.line}")
+        if not lines:
+            return text
+        merged = merge_requirements(text, "\n".join(line for line, _ in lines), newline)
+        added = {line.logical for line in parse_requirements(merged[len(text) :])}
+        for line, reason in lines:
+            if line in added:
+                added.discard(line)
+                self.ctx.report(ROOT_FILE, f"added `{line}`: {reason}", status=Status.FIXED)
+        return merged
+
+    def _deleted_dockerfiles(self) -> list[tuple[str, dockerfile.Harvest]]:
+        """The Dockerfiles on disk that are gone from the view (HF006 deleted them), read
+        from disk; one of several identical files."""
+        kept = {self.ws.origin(path) for path in self.ws.paths()}
+        found: list[tuple[str, dockerfile.Harvest]] = []
+        texts: set[str] = set()
+        for path in sorted(self.ws.disk):
+            if path in kept or not is_dockerfile(path):
+                continue
+            try:
+                text = self.ws.original_text(path)
+            except Unreadable:
+                continue
+            if text not in texts:
+                texts.add(text)
+                found.append((path, dockerfile.harvest(text)))
+        return found
+
+    def _carried(self, extra: dockerfile.PipExtra, context: str) -> tuple[str, str] | None:
+        """``("line", requirements.txt line)`` for ``extra``, ``("manual", why)`` when the
+        Space cannot get it that way, or ``None`` when nothing needs carrying (PyPI itself,
+        the project's own folder, whose manifest is merged above)."""
+        kind, value = extra.kind, extra.value
+        if kind is dockerfile.ExtraKind.TRUSTED_HOST:
+            return "line", f"--trusted-host {value}"
+        if "://" in value:
+            if kind is dockerfile.ExtraKind.INDEX:
+                if value.rstrip("/") in _PYPI:
+                    return None
+                return "line", f"--extra-index-url {value}"
+            option = {
+                dockerfile.ExtraKind.FIND_LINKS: "--find-links ",
+                dockerfile.ExtraKind.EDITABLE: "-e ",
+            }.get(kind, "")
+            return "line", option + value
+        path = value.partition("[")[0]
+        original = dockerfile.repository_path(path, extra, context, self._disk_dir)
+        if original is None:
+            return "manual", (
+                "which no COPY brought from the repository (downloaded or made in the "
+                "image): add what it installs to requirements.txt by hand"
+            )
+        if original == "":
+            return None
+        folder = self._disk_dir(original)
+        if not folder and original not in self.ws.disk:
+            return "manual", (
+                f"the repository's `{original}`, which hffix does not see (git-ignored?): a "
+                "Space cannot install it; publish it and add it to requirements.txt by hand"
+            )
+        now = self._view_path(original, folder)
+        if now == "":
+            return None
+        shown = f"`{now or original}{'/' if folder else ''}`"
+        return "manual", (
+            f"the repository's {shown}: a Space installs requirements.txt before the "
+            "repository's files are in place, so a local path there fails its build; publish "
+            "it (a package index or a git URL) and add that to requirements.txt"
+        )
+
+    def _disk_dir(self, path: str) -> bool:
+        if self._disk_dirs is None:
+            dirs = {""}
+            for file in self.ws.disk:
+                parts = file.split("/")[:-1]
+                dirs.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+            self._disk_dirs = dirs
+        return path in self._disk_dirs
+
+    def _view_path(self, original: str, folder: bool) -> str | None:
+        """Where the file or folder ``original`` of the disk is in the view (after a hoist)."""
+        if self._moved is None:
+            self._moved = {}
+            for path in self.ws.paths():
+                origin = self.ws.origin(path)
+                if origin is not None:
+                    self._moved[origin] = path
+        if not folder:
+            return self._moved.get(original)
+        prefix = original + "/"
+        for origin, now in self._moved.items():
+            if origin.startswith(prefix):
+                rest = origin[len(prefix) :]
+                if now == rest:
+                    return ""
+                return now[: -len(rest) - 1] if now.endswith("/" + rest) else None
+        return None
+
+    def _credential(self, credential: dockerfile.Credential, where: str) -> None:
+        name = credential.variable
+        self.facts.variables.add(name)
+        if credential.value:
+            self.facts.secret_values.add(credential.value)
+            message = (
+                f"`RUN pip install` in {where} had a credential in a URL: requirements.txt "
+                f"reads it from `${{{name}}}` instead, which pip expands; set {name} as a "
+                "secret in the Space settings and rotate it, since it was committed"
+            )
+        else:
+            message = (
+                f"`RUN pip install` in {where} read a credential from `{name}`: "
+                f"requirements.txt reads it from `${{{name}}}`, which pip expands; set {name} "
+                "as a secret in the Space settings"
+            )
+        self._report_once(message, variables=(name,), secret=bool(credential.value))
+
+    def _report_once(
+        self, message: str, *, variables: tuple[str, ...] = (), secret: bool = False
+    ) -> None:
+        if message in self._reported_messages:
+            return
+        self._reported_messages.add(message)
+        self.ctx.report(
+            ROOT_FILE, message, status=Status.MANUAL, variables=variables, secret=secret
+        )
 
     # ------------------------------------------------------------------ code
     def _tree(self, path: str) -> ast.Module | None:
