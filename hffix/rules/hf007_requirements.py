@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hffix.deps import distributions, dockerfile, implied, manifests, modules, reqfiles, tree
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
 from hffix.findings import FixSafety, Severity, Status
+from hffix.fixes import Delete, Edit, Fix, Write
 from hffix.project.layout import is_test_module
 from hffix.project.runcommands import is_dockerfile
 from hffix.repository.workspace import Unreadable
@@ -232,6 +233,23 @@ class _Run:
         self._disk_dirs: set[str] | None = None
         self._moved: dict[str, str] | None = None  # disk path -> its path in the view
         self._reported_messages: set[str] = set()
+        # Findings the final requirements.txt resolves: reported with it as their fix.
+        self._resolved: list[tuple[str, int, bool]] = []  # (message, line, unsafe)
+
+    def _fixed(
+        self, path: str, message: str, *, line: int = 0, col: int = 0, unsafe: bool = False
+    ) -> None:
+        """A finding the rewritten requirements.txt resolves (reported by :meth:`finish`)."""
+        assert path == ROOT_FILE and col in (0, 1)
+        self._resolved.append((message, line, unsafe))
+
+    def finish(self, edits: tuple[Edit, ...]) -> None:
+        """Report the findings the edits of requirements.txt resolve, with those edits as
+        their fix (safe, or unsafe for an addition only --unsafe-fixes makes)."""
+        safe, unsafe = Fix.safe(*edits), Fix.unsafe(*edits)
+        for message, line, is_unsafe in self._resolved:
+            fix = unsafe if is_unsafe else safe
+            self.ctx.report(ROOT_FILE, message, fix=fix, line=line, col=1 if line else 0)
 
     # ------------------------------------------------------------------ reading
     def declared(self, text: str) -> _Declared:
@@ -253,6 +271,7 @@ class _Run:
         return result
 
     def run(self) -> None:
+        """Check and rebuild requirements.txt."""
         ctx = self.ctx
         existing = reqfiles.read(self.ws, ROOT_FILE) if self.ws.exists(ROOT_FILE) else None
         if self.ws.exists(ROOT_FILE) and existing is None:
@@ -264,11 +283,10 @@ class _Run:
         newline = existing.fmt.newline if existing is not None else "\n"
         text = existing.text if existing is not None else ""
         if existing is None:
-            ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 "requirements.txt is missing (SP-HF-05: the Space installs only the root "
                 "requirements.txt): created",
-                status=Status.FIXED,
             )
 
         if existing is not None:
@@ -299,14 +317,13 @@ class _Run:
                 continue
             # An added line is not on disk yet: the finding names the file as a whole.
             where = f" ({addition.where})" if addition.where else ""
-            ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"added `{addition.line}`: {addition.reason}{where}",
-                status=Status.FIXED,
                 unsafe=addition.unsafe,
             )
+        self.finish(self.write(existing, text))
         self.check_freeze(text, declared_text, uses)
-        self.write(existing, text)
 
     def report_unreadable_lines(self, text: str) -> None:
         """Lines of the root file that pip cannot read, and includes that are not there."""
@@ -379,10 +396,9 @@ class _Run:
                 for line in parse_requirements(merged[len(text) :])
                 if line.kind not in (LineKind.BLANK, LineKind.COMMENT)
             ]
-            self.ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"merged {len(added)} line(s) from {source}: {', '.join(added)}",
-                status=Status.FIXED,
             )
         return merged
 
@@ -421,7 +437,7 @@ class _Run:
         for line, reason in lines:
             if line in added:
                 added.discard(line)
-                self.ctx.report(ROOT_FILE, f"added `{line}`: {reason}", status=Status.FIXED)
+                self._fixed(ROOT_FILE, f"added `{line}`: {reason}")
         return merged
 
     def _deleted_dockerfiles(self) -> list[tuple[str, dockerfile.Harvest]]:
@@ -759,12 +775,11 @@ class _Run:
         stdlib = _STDLIB_DISTRIBUTIONS.get(name) or distributions.STDLIB_BACKPORTS.get(name)
         if stdlib is not None:
             why = "standard library in Python 3.10"
-            ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"`{logical}` names the standard-library module `{stdlib}`; the PyPI "
                 "package of that name is an old backport pip may fail to install on 3.10: "
                 "commented out",
-                status=Status.FIXED,
                 line=at,
                 col=1,
             )
@@ -776,11 +791,10 @@ class _Run:
         right = wrong.right or "the right distribution"
         if name == "jwt" and imports_it:
             if ctx.unsafe_fixes:
-                ctx.report(
+                self._fixed(
                     ROOT_FILE,
                     f"`{logical}`: {wrong.why}; the code imports `jwt` the way PyJWT is used: "
                     "replaced by PyJWT",
-                    status=Status.FIXED,
                     line=at,
                     col=1,
                     unsafe=True,
@@ -798,10 +812,9 @@ class _Run:
             return None
         if not wrong.installs or imports_it:
             tail = f" ({right} is added for `import {wrong.module}`)" if imports_it else ""
-            ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"`{logical}`: {wrong.why}: commented out{tail}",
-                status=Status.FIXED,
                 line=at,
                 col=1,
             )
@@ -842,30 +855,24 @@ class _Run:
             )
 
     # ------------------------------------------------------------------ writing
-    def write(self, existing: reqfiles.ReadFile | None, text: str) -> None:
+    def write(self, existing: reqfiles.ReadFile | None, text: str) -> tuple[Edit, ...]:
+        """The edits that give requirements.txt ``text`` (UTF-8 when pip could not read it)."""
         if existing is not None and text == existing.text and existing.recovered is None:
-            return
+            return ()
         if existing is None:
-            self.ws.write(ROOT_FILE, text)
-            return
+            return (Write(ROOT_FILE, text),)
         if existing.recovered is not None:
-            self.ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"requirements.txt is {existing.recovered}, which pip cannot read: "
                 "rewritten as UTF-8",
-                status=Status.FIXED,
             )
-            self.ws.delete(ROOT_FILE)
-            self.ws.write(ROOT_FILE, text, fmt=reqfiles.UTF8_FORMAT)
-            return
+            return (Delete(ROOT_FILE), Write(ROOT_FILE, text, reqfiles.UTF8_FORMAT))
         if not existing.is_utf8:
-            self.ctx.report(
+            self._fixed(
                 ROOT_FILE,
                 f"requirements.txt was stored as {existing.fmt.encoding}"
                 f"{' with a byte-order mark' if existing.fmt.bom else ''}: rewritten as UTF-8",
-                status=Status.FIXED,
             )
-            fmt = TextFormat("utf-8", b"", existing.fmt.newline)
-            self.ws.write(ROOT_FILE, text, fmt=fmt)
-            return
-        self.ws.write(ROOT_FILE, text)
+            return (Write(ROOT_FILE, text, TextFormat("utf-8", b"", existing.fmt.newline)),)
+        return (Write(ROOT_FILE, text),)
