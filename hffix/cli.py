@@ -14,14 +14,14 @@ import dataclasses
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from hffix import api, bulk, gitcommit, reportfile
-from hffix.cliutil import UsageProblem, guarded, invoke, use_color
+from hffix.cliutil import Progress, UsageProblem, guarded, invoke, same_terminal, use_color
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
 from hffix.rules import ALL_RULES, get_rule
 
@@ -118,7 +118,10 @@ def _exit_code(result: api.Result, mode: Mode) -> int:
 def _repositories(paths: list[Path] | None, repos_from: str | None) -> list[str]:
     roots = [str(p) for p in paths or []]
     if repos_from == "-":
-        roots += bulk.read_repository_list(sys.stdin)
+        try:
+            roots += bulk.read_repository_list(sys.stdin)
+        except UnicodeDecodeError:
+            raise UsageProblem("--repos-from -: standard input is not UTF-8 text") from None
     elif repos_from:
         try:
             with open(repos_from, encoding="utf-8") as handle:
@@ -131,34 +134,6 @@ def _repositories(paths: list[Path] | None, repos_from: str | None) -> list[str]
     return roots if roots or repos_from else ["."]
 
 
-def _with_progress(results: Iterator[api.Result], total: int, show: bool) -> Iterator[api.Result]:
-    """A progress bar on standard error while results arrive (terminals only)."""
-    if not show:
-        yield from results
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        Task,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            return Text(f"{task.speed or 0:.1f} repos/s")
-
-    columns = (TextColumn("hffix"), BarColumn(), MofNCompleteColumn(), RateColumn())
-    with Progress(*columns, TimeRemainingColumn(), transient=True) as progress:
-        task = progress.add_task("repositories", total=total)
-        for result in results:
-            progress.advance(task)
-            yield result
-
-
 def _check_values(
     timeout: float | None,
     report: Path | None,
@@ -169,26 +144,106 @@ def _check_values(
     """Option values that cannot work are usage errors at once, before any repository."""
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         raise UsageProblem(f"--timeout takes a positive number of seconds, not {timeout}")
-    if report is not None and not report.parent.is_dir():
-        raise UsageProblem(f"--report {report}: the folder {report.parent} does not exist")
+    if report is not None:
+        if not report.parent.is_dir():
+            raise UsageProblem(f"--report {report}: the folder {report.parent} does not exist")
+        if report.is_dir():
+            raise UsageProblem(f"--report {report}: is a folder; give a file name")
     if app_spec is not None:
-        module, _, attribute = app_spec.partition(":")
-        names = [*module.split("."), attribute]
-        if not all(name.isidentifier() for name in names):
-            raise UsageProblem(f"--app takes MODULE:ATTR (e.g. app.main:app), not {app_spec!r}")
+        from hffix.project.choice import parse_app_option
+
+        if parse_app_option(app_spec) is None:
+            raise UsageProblem(
+                f"--app takes MODULE:ATTR or FILE.py:ATTR (e.g. app.main:app), not {app_spec!r}"
+            )
     if scheduler is not None and executor is not ExecutorName.dask:
         raise UsageProblem("--scheduler goes with --executor dask")
 
 
-def _check_executor(executor: ExecutorName, scheduler: str | None) -> None:
+def _check_fleet_options(
+    executor: ExecutorName,
+    scheduler: str | None,
+    jobs: int | None,
+    commit: bool,
+    branch: str,
+    allow_dirty: bool,
+) -> None:
+    if allow_dirty and not commit:
+        raise UsageProblem("--allow-dirty goes with --commit")
+    if commit:
+        _check_branch(branch)
     if executor is not ExecutorName.dask:
         return
+    if jobs is not None:
+        raise UsageProblem(
+            "--jobs sets local worker processes; with --executor dask the "
+            "cluster's workers run the repositories"
+        )
     if not scheduler:
         raise UsageProblem("--executor dask needs --scheduler tcp://HOST:PORT")
     try:
         import distributed  # noqa: F401
     except ImportError:
         raise UsageProblem("--executor dask needs the extra: pip install 'hffix[dask]'") from None
+
+
+def _check_branch(branch: str) -> None:
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "check-ref-format", "--branch", branch],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageProblem(f"--commit needs git: {exc}") from None
+    if proc.returncode != 0:
+        raise UsageProblem(f"--branch {branch!r} is not a valid branch name")
+
+
+def _check_app(app_spec: str | None, roots: list[str]) -> None:
+    """``--app`` must name a module or file each repository has (HF001 chooses among
+    several); a repository that is not there is reported by the run itself."""
+    if app_spec is None:
+        return
+    from hffix.project.choice import parse_app_option
+    from hffix.repository.discovery import discover
+
+    parsed = parse_app_option(app_spec)
+    assert parsed is not None  # _check_values
+    target = parsed[0]
+    wanted: tuple[str, ...]
+    if target.endswith(".py") or "/" in target:
+        wanted = (target.removeprefix("./"),)
+        exact = True
+    else:
+        wanted = (target.replace(".", "/") + ".py", target.replace(".", "/") + "/__init__.py")
+        exact = False
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        files, _ = discover(Path(root))
+        if not any(
+            path in wanted or (not exact and path.endswith(tuple("/" + w for w in wanted)))
+            for path in files
+        ):
+            what = "file" if exact else "module"
+            raise UsageProblem(f"--app {app_spec}: {root} has no {what} {target}")
+
+
+def _progress(show: bool, total: int, done: int, mode: Mode) -> tuple[Progress | None, bool]:
+    """The progress bar (standard error, terminals only), and whether standard output is
+    the same terminal (its output must then go above the bar)."""
+    if not show or not sys.stderr.isatty():
+        return None, False
+    shared = same_terminal(sys.stdout, sys.stderr)
+    if shared and mode is Mode.DRY_RUN:
+        return None, False  # patches fill the terminal; a bar between them helps nobody
+    progress = Progress(sys.stderr, total, done)
+    progress.draw()
+    return progress, shared
 
 
 def run(
@@ -252,7 +307,10 @@ def run(
         ),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Skip repositories already in the --report file.")
+        bool,
+        typer.Option(
+            "--resume", help="Skip repositories the --report file has as done; retry failed ones."
+        ),
     ] = False,
     commit: Annotated[
         bool,
@@ -315,11 +373,20 @@ def run(
     if resume and report is None:
         raise UsageProblem("--resume needs --report FILE")
     _check_values(timeout, report, app_spec, scheduler, executor)
-    _check_executor(executor, scheduler)
+    _check_fleet_options(executor, scheduler, jobs, commit, branch, allow_dirty)
     mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DRY_RUN
     roots = _repositories(paths, repos_from)
-    done = reportfile.finished_repositories(report) if resume and report else set()
-    roots = [r for r in roots if not reportfile.is_finished(r, done)]
+    if not roots:
+        source = "standard input" if repos_from == "-" else repos_from
+        if not quiet:
+            print(f"hffix: no repositories in {source}; nothing to do", file=sys.stderr)
+        return 0
+    # --resume: repositories the report has as done are not run again, but count.
+    recorded = reportfile.previous(report) if resume and report else {}
+    earlier = [recorded.get(reportfile.key(r)) for r in roots]
+    done = [reportfile.result_from_entry(e) for e in earlier if e and reportfile.finished(e)]
+    todo = [r for r, e in zip(roots, earlier, strict=True) if not (e and reportfile.finished(e))]
+    _check_app(app_spec, todo)
     options = bulk.RunOptions(
         write=mode is Mode.WRITE,
         select=tuple(_codes(select, "--select") or ()) if select is not None else None,
@@ -328,27 +395,66 @@ def run(
         options={"app": app_spec} if app_spec else {},
         timeout=timeout,
         commit=gitcommit.CommitOptions(branch, allow_dirty) if commit else None,
+        report=os.path.abspath(report) if report else None,
     )
     context = ReportContext(
         mode, color=use_color(no_color, sys.stderr), verbose=verbose, quiet=quiet
     )
     machine = output_format is not OutputFormat.text
-    reporter = REPORTERS[output_format.value](
-        context, sys.stdout if machine or mode is Mode.CHECK else sys.stderr
-    )
-    results = bulk.run_many(
-        roots,
-        options,
-        jobs=jobs or bulk.default_jobs(),
-        executor=executor.value,
-        scheduler=scheduler,
-    )
-    show_progress = len(roots) > 1 and sys.stderr.isatty() and not quiet and mode is not Mode.CHECK
+    out = sys.stdout if machine or mode is Mode.CHECK else sys.stderr
+    # Ctrl-C in a run that writes several repositories (or commits, or keeps a report)
+    # lets the repositories in progress finish: each ends committed and reported, or
+    # untouched. A second Ctrl-C stops at once.
+    stop = bulk.Stop()
+    graceful = options.write and (len(roots) > 1 or commit or report is not None)
+    try:
+        results = bulk.run_many(
+            todo,
+            options,
+            jobs=jobs or bulk.default_jobs(),
+            executor=executor.value,
+            scheduler=scheduler,
+            stop=stop,
+        )
+    except bulk.ExecutorError as exc:
+        raise UsageProblem(str(exc)) from None
     tally = Tally()
     status = 0
+    for result in done:
+        tally.add(result)
+        status = max(status, _exit_code(result, mode))
+    if done and not quiet:
+        print(
+            f"hffix: {len(done)} of {len(roots)} repositories already done in {report} "
+            "(resumed; counted in the totals)",
+            file=sys.stderr,
+        )
     with ExitStack() as stack:
-        log = stack.enter_context(reportfile.ReportFile(report, append=resume)) if report else None
-        for result in _with_progress(results, len(roots), show_progress):
+        stack.enter_context(results)
+        if report is not None:
+            try:
+                reportfile.start(report, resume=resume)
+            except OSError as exc:
+                raise UsageProblem(f"--report {report}: {exc.strerror}") from None
+        progress, shared = _progress(len(roots) > 1 and not quiet, len(roots), len(done), mode)
+        if progress is not None:
+            stack.callback(progress.close)
+            if out is sys.stderr or shared:
+                out = progress.above(out)
+        reporter = REPORTERS[output_format.value](context, out)
+        if graceful:
+
+            def notice() -> None:
+                if progress is not None:
+                    progress.clear()
+                print(
+                    "hffix: stopping once the repositories in progress are done "
+                    "(Ctrl-C again to stop at once)",
+                    file=sys.stderr,
+                )
+
+            stack.enter_context(stop.handling(notice))
+        for result in results:
             if mode is Mode.DRY_RUN and not machine:
                 prefix = os.path.normpath(result.root) if len(roots) > 1 else None
                 sys.stdout.flush()
@@ -360,11 +466,16 @@ def run(
                 sys.stdout.buffer.write(patch)
                 sys.stdout.buffer.flush()
             reporter.add(result)
-            if log is not None:
-                log.write(result)
             tally.add(result)
             status = max(status, _exit_code(result, mode))
+            if progress is not None:
+                progress.advance()
     reporter.close(tally)
+    if stop.signum is not None:
+        left = len(roots) - tally.repositories
+        again = " (run the same command with --resume to do them)" if report else ""
+        print(f"hffix: stopped; {left} repositories not started{again}", file=sys.stderr)
+        return 128 + stop.signum
     return status
 
 

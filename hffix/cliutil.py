@@ -3,10 +3,13 @@ app so that a usage problem or an internal error is one line on standard error."
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     import typer
@@ -61,3 +64,89 @@ def guarded(call: Callable[[], object], args: Sequence[str], prog: str) -> int:
 def _usage_error(prog: str, message: str) -> int:
     print(f"{prog}: error: {message} (see {prog} --help)", file=sys.stderr)
     return 2
+
+
+class Progress:
+    """A one-line progress bar for a run over many repositories, on standard error (a
+    terminal), redrawn as each repository finishes. Output to the same terminal goes above
+    it: write through :meth:`above`, or call :meth:`clear` then :meth:`draw` around it."""
+
+    def __init__(self, stream: TextIO, total: int, done: int = 0) -> None:
+        self.stream = stream
+        self.total = total
+        self.done = done
+        self._first = done
+        self._started = time.monotonic()
+        self._shown = False
+        self._closed = False
+
+    def draw(self) -> None:
+        if self._closed:
+            return
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        finished = self.done - self._first
+        elapsed = time.monotonic() - self._started
+        rate = finished / elapsed if finished and elapsed > 0 else 0.0
+        left = f", {_clock((self.total - self.done) / rate)} left" if rate else ""
+        text = f" {self.done}/{self.total} repositories, {rate:.1f}/s{left}"
+        bar = max(10, min(40, width - len("hffix [] ") - len(text)))
+        filled = bar * self.done // self.total if self.total else bar
+        line = f"hffix [{'=' * filled}{' ' * (bar - filled)}]{text}"
+        self.stream.write("\r" + line[:width] + "\x1b[K")
+        self.stream.flush()
+        self._shown = True
+
+    def advance(self) -> None:
+        self.done += 1
+        self.draw()
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+    def close(self) -> None:
+        """Remove the bar for good; output through :meth:`above` then goes on as is."""
+        self.clear()
+        self._closed = True
+
+    def above(self, stream: TextIO) -> TextIO:
+        """``stream`` (on the same terminal), writing its lines above the bar."""
+        return cast(TextIO, _Above(stream, self))
+
+
+class _Above(io.TextIOBase):
+    def __init__(self, stream: TextIO, progress: Progress) -> None:
+        self._stream = stream
+        self._progress = progress
+
+    def write(self, text: str) -> int:
+        self._progress.clear()
+        written = self._stream.write(text)
+        if text.endswith("\n"):
+            self._stream.flush()
+            self._progress.draw()
+        return written
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def same_terminal(first: TextIO, second: TextIO) -> bool:
+    """Whether two streams write to the same terminal."""
+    try:
+        return first.isatty() and os.path.samestat(
+            os.fstat(first.fileno()), os.fstat(second.fileno())
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
