@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hffix.config import Config, ConfigError, load_config
+from hffix.config import Config, ConfigError, load_config, load_config_file
 from hffix.engine import plan
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding, Status
@@ -114,15 +114,32 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _config_for(
-    root: Path,
-    select: Iterable[str] | None,
-    ignore: Iterable[str],
-    unsafe_fixes: bool | None,
-    options: Mapping[str, Any] | None,
-) -> Config:
-    return load_config(root).with_overrides(
-        select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, options=options
+@dataclass(frozen=True)
+class _Overrides:
+    """What the caller sets over a repository's own ``[tool.hffix]``."""
+
+    select: Iterable[str] | None = None
+    ignore: Iterable[str] = ()
+    extend_select: Iterable[str] = ()
+    exclude: Iterable[str] = ()
+    unsafe_fixes: bool | None = None
+    options: Mapping[str, Any] | None = None
+    # A TOML file whose [tool.hffix] table is used instead of the repository's own.
+    config_file: str | os.PathLike[str] | None = None
+
+
+def _config_for(root: Path, overrides: _Overrides) -> Config:
+    if overrides.config_file is not None:
+        base = load_config_file(Path(overrides.config_file))
+    else:
+        base = load_config(root)
+    return base.with_overrides(
+        select=overrides.select,
+        ignore=overrides.ignore,
+        extend_select=overrides.extend_select,
+        exclude=overrides.exclude,
+        unsafe_fixes=overrides.unsafe_fixes,
+        options=overrides.options,
     )
 
 
@@ -135,28 +152,29 @@ def fix(
     unsafe_fixes: bool | None = None,
     options: Mapping[str, Any] | None = None,
     timeout: float | None = None,
+    extend_select: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    config_file: str | os.PathLike[str] | None = None,
 ) -> Result:
     """Plan the fixes for the repository at ``path``; apply them when ``write`` is true.
 
     Never raises for a bad repository: problems are in :attr:`Result.error` (the repository
     is untouched) or :attr:`Result.diagnostics` (files that were skipped). ``timeout``
     bounds the planning, in seconds; writing, once started, always completes or rolls back.
+    ``select``/``ignore``/``extend_select``/``exclude`` and ``options`` (the rules' keys)
+    are set over the repository's ``[tool.hffix]``, or over ``config_file``'s when given;
+    an unknown rule code or key is the result's error.
     """
     started = time.perf_counter()
-    result = _fix(Path(path), write, select, ignore, unsafe_fixes, options, timeout)
+    overrides = _Overrides(
+        select, ignore, extend_select, exclude, unsafe_fixes, options, config_file
+    )
+    result = _fix(Path(path), write, overrides, timeout)
     result.duration = time.perf_counter() - started
     return result
 
 
-def _fix(
-    root: Path,
-    write: bool,
-    select: Iterable[str] | None,
-    ignore: Iterable[str],
-    unsafe_fixes: bool | None,
-    options: Mapping[str, Any] | None,
-    timeout: float | None,
-) -> Result:
+def _fix(root: Path, write: bool, overrides: _Overrides, timeout: float | None) -> Result:
     result = Result(root)
     if not root.exists():
         result.error = f"{root}: no such file or folder"
@@ -165,7 +183,7 @@ def _fix(
         result.error = f"{root}: not a folder (give the repository's root folder)"
         return result
     try:
-        config = _config_for(root, select, ignore, unsafe_fixes, options)
+        config = _config_for(root, overrides)
         with _time_limit(timeout):
             planned = plan(root, config)
     except ConfigError as exc:
@@ -211,6 +229,9 @@ def check(
     unsafe_fixes: bool | None = None,
     options: Mapping[str, Any] | None = None,
     timeout: float | None = None,
+    extend_select: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    config_file: str | os.PathLike[str] | None = None,
 ) -> Result:
     """Report what :func:`fix` would do, without writing anything."""
     return fix(
@@ -221,4 +242,7 @@ def check(
         unsafe_fixes=unsafe_fixes,
         options=options,
         timeout=timeout,
+        extend_select=extend_select,
+        exclude=exclude,
+        config_file=config_file,
     )

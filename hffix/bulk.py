@@ -59,6 +59,9 @@ class RunOptions:
     write: bool = False
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    config_file: str | None = None  # absolute path of --config, read for every repository
     unsafe_fixes: bool | None = None
     options: dict[str, Any] = field(default_factory=dict)
     timeout: float | None = None
@@ -84,6 +87,9 @@ def fix_repository(root: str, options: RunOptions) -> Outcome:
         write=options.write,
         select=options.select,
         ignore=options.ignore,
+        extend_select=options.extend_select,
+        exclude=options.exclude,
+        config_file=options.config_file,
         unsafe_fixes=options.unsafe_fixes,
         options=options.options or None,
         timeout=options.timeout,

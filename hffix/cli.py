@@ -28,6 +28,8 @@ from hffix.rules import ALL_RULES, get_rule
 if TYPE_CHECKING:
     import typer
 
+    from hffix.rules.base import Rule
+
 HELP = """Repair FastAPI repositories so they build and start on Hugging Face Spaces.
 
 Each PATH is a repository root, the folder that becomes the Space (default: the current
@@ -72,18 +74,65 @@ def _codes(values: list[str] | None, option: str) -> list[str] | None:
         raise UsageProblem(str(exc)) from None
 
 
-def _explain(code: str) -> int:
+def _rule_data(rule: type[Rule]) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "spec": rule.spec,
+        "message": rule.MESSAGE,
+        "severity": rule.severity.value,
+        "fix": [fix.value for fix in rule.fixes],
+        "options": list(rule.OPTIONS),
+    }
+
+
+def _patterns(values: list[str] | None) -> list[str]:
+    """``--exclude`` patterns (repeatable, comma-separated), each inside the repository."""
+    from hffix.config import ConfigError, inside_repository
+
+    patterns = [p.strip() for value in values or () for p in value.split(",") if p.strip()]
+    try:
+        return [inside_repository(p, "--exclude") for p in patterns]
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _config_file(path: Path | None) -> str | None:
+    """``--config``: read once here, so a broken file is one usage error, not one per
+    repository; workers read it again by its absolute path."""
+    if path is None:
+        return None
+    from hffix.config import ConfigError, load_config_file
+
+    try:
+        load_config_file(path)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+    return os.path.abspath(path)
+
+
+def _explain(code: str, as_json: bool = False) -> int:
     rule = get_rule(code)
     if rule is None:
         known = ", ".join(r.code for r in ALL_RULES)
         raise UsageProblem(f"unknown rule {code!r} (known: {known})")
+    if as_json:
+        import json
+
+        print(json.dumps({**_rule_data(rule), "documentation": rule.documentation()}, indent=2))
+        return 0
     print(f"# {rule.code} ({rule.name})\n")
     print(f"Enforces {rule.spec}. Fix: {rule.fix_summary()}.\n")
     print(rule.documentation())
     return 0
 
 
-def _list_rules() -> int:
+def _list_rules(as_json: bool = False) -> int:
+    if as_json:
+        import json
+
+        print(json.dumps([_rule_data(rule) for rule in ALL_RULES], indent=2))
+        return 0
     for rule in ALL_RULES:
         print(f"{rule.code}  {rule.name:<24} {rule.spec:<10} fix: {rule.fix_summary()}")
     return 0
@@ -252,7 +301,8 @@ def run(
     ] = None,
     write: Annotated[bool, typer.Option("--write", help="Apply the fixes.")] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the patch, write nothing (default).")
+        bool,
+        typer.Option("--dry-run", "--diff", help="Print the patch, write nothing (default)."),
     ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Print findings only: path:line:col: CODE message.")
@@ -263,6 +313,35 @@ def run(
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="Skip these rule codes (comma-separated).")
     ] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--extend-select", help="Rule codes to add to those selected (comma-separated)."
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="PATTERN",
+            help="Skip these files (gitignore patterns, added to [tool.hffix] exclude).",
+        ),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Use this TOML file's [tool.hffix] (or top-level table) for every repository.",
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option("--exit-zero", help="Exit 0 even when findings remain (errors still exit 2)."),
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
+    ] = False,
     unsafe_fixes: Annotated[
         bool | None,
         typer.Option(
@@ -362,10 +441,11 @@ def run(
 
         print(f"hffix {__version__}")
         return 0
+    as_json = output_format is OutputFormat.json
     if explain:
-        return _explain(explain)
+        return _explain(explain, as_json)
     if list_rules:
-        return _list_rules()
+        return _list_rules(as_json)
     if sum((write, dry_run, check)) > 1:
         raise UsageProblem("choose one of --write, --dry-run and --check")
     if commit and not write:
@@ -391,6 +471,9 @@ def run(
         write=mode is Mode.WRITE,
         select=tuple(_codes(select, "--select") or ()) if select is not None else None,
         ignore=tuple(_codes(ignore, "--ignore") or ()),
+        extend_select=tuple(_codes(extend_select, "--extend-select") or ()),
+        exclude=tuple(_patterns(exclude)),
+        config_file=_config_file(config_file),
         unsafe_fixes=unsafe_fixes,
         options={"app": app_spec} if app_spec else {},
         timeout=timeout,
@@ -398,7 +481,11 @@ def run(
         report=os.path.abspath(report) if report else None,
     )
     context = ReportContext(
-        mode, color=use_color(no_color, sys.stderr), verbose=verbose, quiet=quiet
+        mode,
+        color=use_color(no_color, sys.stderr),
+        verbose=verbose,
+        quiet=quiet,
+        statistics=statistics,
     )
     machine = output_format is not OutputFormat.text
     out = sys.stdout if machine or mode is Mode.CHECK else sys.stderr
@@ -476,7 +563,7 @@ def run(
         again = " (run the same command with --resume to do them)" if report else ""
         print(f"hffix: stopped; {left} repositories not started{again}", file=sys.stderr)
         return 128 + stop.signum
-    return status
+    return 0 if exit_zero and status == 1 else status
 
 
 def _typer_app() -> typer.Typer:
@@ -493,6 +580,7 @@ def _typer_app() -> typer.Typer:
 _FLAGS: dict[str, tuple[str, bool]] = {
     "--write": ("write", True),
     "--dry-run": ("dry_run", True),
+    "--diff": ("dry_run", True),
     "--check": ("check", True),
     "--unsafe-fixes": ("unsafe_fixes", True),
     "--no-unsafe-fixes": ("unsafe_fixes", False),
@@ -559,9 +647,18 @@ def _quick_arguments(args: Sequence[str]) -> dict[str, Any] | None:
     return values
 
 
+# Options users bring from other tools, and what hffix calls them.
+_OTHER_TOOLS = {"--fix": "--write", "--unsafe": "--unsafe-fixes", "--show-fixes": "--dry-run"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hffix`` script; returns the exit status."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    for arg in args:
+        ours = _OTHER_TOOLS.get(arg.partition("=")[0])
+        if ours is not None:
+            print(f"hffix: error: no such option {arg}; hffix calls it {ours}", file=sys.stderr)
+            return 2
     if args[:1] == ["verify"]:
         from hffix.verify.cli import main as verify_main
 

@@ -76,14 +76,24 @@ class Config:
         *,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+        exclude: Iterable[str] = (),
         unsafe_fixes: bool | None = None,
         options: Mapping[str, Any] | None = None,
     ) -> Config:
+        """This configuration with a caller's settings over it: ``select`` replaces,
+        ``extend_select`` adds to what is selected (nothing to add when all is), ``ignore``
+        and ``exclude`` add."""
         check_keys(options or {}, "options")
+        chosen = rule_codes(select, "select") if select is not None else self.select
+        extra = rule_codes(extend_select, "extend-select")
+        if chosen is not None and extra:
+            chosen = chosen | extra
         return replace(
             self,
-            select=rule_codes(select, "select") if select is not None else self.select,
+            select=chosen,
             ignore=self.ignore | rule_codes(ignore, "ignore"),
+            exclude=(*self.exclude, *(inside_repository(p, "exclude") for p in exclude)),
             unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
             options={**self.options, **(options or {})},
         )
@@ -140,7 +150,7 @@ def _string_list(value: Any, key: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def _inside_repository(pattern: str, key: str) -> str:
+def inside_repository(pattern: str, key: str) -> str:
     parts = pattern.replace("\\", "/").split("/")
     if pattern.startswith(("/", "~")) or ".." in parts:
         raise ConfigError(f"[tool.hffix] {key} entry {pattern!r} points outside the repository")
@@ -173,7 +183,35 @@ def read_tool_table(pyproject: Path) -> Mapping[str, Any]:
 
 def load_config(root: Path) -> Config:
     """Read ``root/pyproject.toml``; raises :class:`ConfigError` for anything unusable."""
-    table = read_tool_table(root / "pyproject.toml")
+    return _from_table(read_tool_table(root / "pyproject.toml"))
+
+
+def load_config_file(path: Path) -> Config:
+    """The configuration in ``path``: a ``pyproject.toml``-style file's ``[tool.hffix]``,
+    or, when it has no ``[tool]`` table (an ``hffix.toml``), its top level. A fleet run
+    applies one configuration to repositories it does not own this way (``--config``)."""
+    if not path.is_file():
+        raise ConfigError(f"--config {path}: no such file")
+    table = read_tool_table(path)
+    if not table:
+        table = _top_level_table(path)
+    return _from_table(table)
+
+
+def _top_level_table(path: Path) -> Mapping[str, Any]:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        text, _ = decode(path.read_bytes(), python=False)
+        document = tomlkit.parse(text).unwrap()
+    except (OSError, DecodeError, TOMLKitError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{path.name}: invalid TOML: {first_line}") from None
+    return {} if "tool" in document else document
+
+
+def _from_table(table: Mapping[str, Any]) -> Config:
     check_keys(table, "[tool.hffix]")
     select = table.get("select")
     per_file: dict[str, frozenset[str]] = {}
@@ -181,7 +219,7 @@ def load_config(root: Path) -> Config:
     if not isinstance(raw_per_file, dict):
         raise ConfigError("[tool.hffix] per-file-ignores must be a table")
     for pattern, codes in raw_per_file.items():
-        _inside_repository(pattern, "per-file-ignores")
+        inside_repository(pattern, "per-file-ignores")
         per_file[pattern] = rule_codes(
             _string_list(codes, "per-file-ignores"), "[tool.hffix] per-file-ignores"
         )
@@ -196,7 +234,7 @@ def load_config(root: Path) -> Config:
         ),
         ignore=rule_codes(_string_list(table.get("ignore", []), "ignore"), "[tool.hffix] ignore"),
         exclude=tuple(
-            _inside_repository(p, "exclude")
+            inside_repository(p, "exclude")
             for p in _string_list(table.get("exclude", []), "exclude")
         ),
         per_file_ignores=per_file,

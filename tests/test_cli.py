@@ -344,3 +344,56 @@ def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([flag]) == 0
     assert capsys.readouterr().out == f"hffix {hffix.__version__}\n"
     assert importlib.metadata.version("hffix") == hffix.__version__  # pyproject agrees
+
+
+def test_ruff_and_black_conventions(
+    capsys: pytest.CaptureFixture[str], make_repo: Callable[..., Path]
+) -> None:
+    """--diff is --dry-run; --fix names --write; --exit-zero; --statistics; JSON rules."""
+    repo = make_repo({"main.py": SERVER})
+    assert main(["--diff", "--select", "HF002", str(repo)]) == 1
+    assert "-uvicorn.run(app)" in capsys.readouterr().out
+    assert main(["--fix", str(repo)]) == 2
+    assert "hffix calls it --write" in capsys.readouterr().err
+    assert main(["--check", "--exit-zero", "--select", "HF002", str(repo)]) == 0
+    assert "HF002" in capsys.readouterr().out
+    assert main(["--check", "--statistics", "--select", "HF002,HF007", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "HF002" in out and "server-start-call" in out and "main.py:" not in out
+    assert main(["--list-rules", "--format", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in rules][:2] == ["HF001", "HF003"] and rules[0]["severity"]
+    assert main(["--explain", "HF004", "--format", "json"]) == 0
+    assert "## What it does" in json.loads(capsys.readouterr().out)["documentation"]
+    # A broken repository: exit 2 with one line.
+    broken = make_repo({"pyproject.toml": "[tool.hffix\n", "main.py": SERVER}, name="broken")
+    assert main(["--check", str(broken)]) == 2
+    out, err = capsys.readouterr()
+    assert len((out + err).strip().splitlines()) == 1, out + err
+
+
+def test_extend_select_exclude_and_config_file(
+    capsys: pytest.CaptureFixture[str], make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    repo = make_repo(
+        {
+            "main.py": SERVER + 'SECRET_KEY = "Zq8vX2mLp9rT4wKe-real"\n',
+            "tools/run.py": SERVER,
+            "pyproject.toml": '[tool.hffix]\nselect = ["HF002"]\n',
+        }
+    )
+    assert main(["--check", str(repo)]) == 1
+    assert "HF005" not in capsys.readouterr().out
+    main(["--check", "--extend-select", "HF005", str(repo)])
+    out = capsys.readouterr().out
+    assert "HF005" in out and "HF002" in out
+    main(["--check", "--exclude", "main.py", str(repo)])
+    out = capsys.readouterr().out
+    assert "main.py:5" not in out.replace("tools/run.py", "")
+    fleet = tmp_path / "hffix.toml"
+    fleet.write_text('select = ["HF005"]\n')
+    main(["--check", "--config", str(fleet), str(repo)])
+    out = capsys.readouterr().out
+    assert "HF005" in out and "HF002" not in out, "--config replaces the repository's table"
+    assert main(["--check", "--config", str(tmp_path / "missing.toml"), str(repo)]) == 2
+    assert main(["--check", "--exclude", "../outside", str(repo)]) == 2

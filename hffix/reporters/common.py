@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TextIO
+from typing import Any, TextIO
 
 from hffix.api import RepoStatus, Result
 from hffix.findings import Finding, Status
@@ -33,6 +33,7 @@ class ReportContext:
     color: bool = False
     verbose: bool = False
     quiet: bool = False
+    statistics: bool = False  # counts per rule instead of each finding
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Tally:
     statuses: Counter[RepoStatus] = field(default_factory=Counter)
     findings: Counter[Status] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[tuple[str, Status]] = field(default_factory=Counter)  # --statistics
     changes: Counter[ChangeKind] = field(default_factory=Counter)
     diagnostics: int = 0
     not_applied: int = 0  # fixes of repositories that failed: planned, never written
@@ -56,6 +58,7 @@ class Tally:
         self.statuses[result.status] += 1
         self.findings.update(f.status for f in result.findings)
         self.codes.update(f.code for f in result.findings)
+        self.by_rule.update((f.code, f.status) for f in result.findings)
         self.secrets += sum(1 for f in result.findings if f.secret)
         if result.error is None:  # a failed or rolled-back write changed nothing
             self.changes.update(c.kind for c in result.changes)
@@ -81,6 +84,24 @@ class Reporter(ABC):
 
     def close(self, tally: Tally) -> None:  # noqa: B027 - most reporters have nothing to add
         """Called once after the last result."""
+
+
+def statistics(tally: Tally) -> list[dict[str, Any]]:
+    """``--statistics``: one entry per rule and status, most frequent first."""
+    from hffix.rules import get_rule
+
+    entries = []
+    for (code, status), count in tally.by_rule.most_common():
+        rule = get_rule(code)
+        entries.append(
+            {
+                "code": code,
+                "name": rule.name if rule is not None else "",
+                "status": status.value,
+                "count": count,
+            }
+        )
+    return entries
 
 
 def finding_done(result: Result, finding: Finding) -> bool:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from hffix.api import Result
-from hffix.reporters.common import Reporter, Tally
+from hffix.reporters.common import Reporter, Tally, statistics
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
@@ -53,5 +53,7 @@ class JsonReporter(Reporter):
             "mode": self.context.mode.value,
             "repositories": self.repositories,
         }
+        if self.context.statistics:
+            document["statistics"] = statistics(tally)
         json.dump(document, self.stream, indent=2)
         self.stream.write("\n")

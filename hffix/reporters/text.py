@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hffix.api import RepoStatus, Result
 from hffix.findings import Finding, Status
-from hffix.reporters.common import Mode, Reporter, Tally, display_path, location
+from hffix.reporters.common import Mode, Reporter, Tally, display_path, location, statistics
 from hffix.repository.workspace import ChangeKind
 
 _COLORS = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
@@ -44,7 +44,7 @@ class TextReporter(Reporter):
             where = display_path(result, diagnostic.path)
             write(f"{where}: {self._paint('warning', 'yellow')}: {diagnostic.message}\n")
         for finding in result.findings:
-            if self.context.quiet and not finding.remains:
+            if self.context.statistics or (self.context.quiet and not finding.remains):
                 continue
             code = self._paint(finding.code, "bold")
             # A write that failed or was rolled back fixed nothing: its fixes stay [*].
@@ -59,11 +59,20 @@ class TextReporter(Reporter):
     def close(self, tally: Tally) -> None:
         if self.context.quiet:
             return
-        lines = self._summary(tally)
+        lines = self._statistics(tally) if self.context.statistics else []
+        lines += self._summary(tally)
         if tally.repositories > 1:
             lines.extend(self._fleet(tally))
         for line in lines:
             self.stream.write(line + "\n")
+
+    def _statistics(self, tally: Tally) -> list[str]:
+        markers = {"fixed": "[*]", "unsafe-fix": "[unsafe-fix]", "manual": "[manual]"}
+        return [
+            f"{entry['count']:>6}  {entry['code']}  {markers[str(entry['status'])]:<12} "
+            f"{entry['name']}"
+            for entry in statistics(tally)
+        ]
 
     def _summary(self, tally: Tally) -> list[str]:
         mode = self.context.mode
@@ -97,7 +106,8 @@ class TextReporter(Reporter):
         if tally.variables:
             names = ", ".join(sorted(tally.variables))
             lines.append(f"Set these variables in the Space's settings: {names}.")
-        if failed:
+        if failed and (tally.repositories > 1 or found or changed):
+            # One repository and nothing else to say: its error line is the message.
             lines.append(f"{_plural(failed, 'repository', 'repositories')} could not be processed.")
         return lines
 
