@@ -104,6 +104,13 @@ def prepare(root: Path, options: CommitOptions) -> None:
         raise GitError(f"{root}: not a git work tree; --commit needs one")
     if not options.allow_dirty and _text(root, "status", "--porcelain", "--", "."):
         raise GitError(f"{root}: uncommitted changes; commit them first or pass --allow-dirty")
+    try:  # a commit needs an author: known before anything is written, not after
+        _text(root, "var", "GIT_COMMITTER_IDENT")
+        _text(root, "var", "GIT_AUTHOR_IDENT")
+    except GitError:
+        raise GitError(
+            f"{root}: git does not know who commits (set user.name and user.email); nothing written"
+        ) from None
     if _current_branch(root) != options.branch and _branch_exists(root, options.branch):
         _git(root, "switch", "--quiet", options.branch)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hffix import bulk, gitcommit
 from hffix.cli import main
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
@@ -180,3 +181,33 @@ def test_commit_option_errors_are_usage_errors_at_once(
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1
     assert (repo / "main.py").read_text() == SERVER
+
+
+def test_no_git_identity_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without user.name/user.email the commit would fail after the write, leaving the
+    repository written but not committed: refuse first."""
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.py").write_text(
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
+    )
+    ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*ident, "commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no global git config
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    before = (repo / "main.py").read_bytes()
+    result = bulk.run_one(str(repo), bulk.RunOptions(write=True, commit=gitcommit.CommitOptions()))
+    assert result.error is not None and "who commits" in result.error
+    assert (repo / "main.py").read_bytes() == before
