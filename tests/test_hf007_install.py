@@ -13,6 +13,7 @@ a second run installs nothing.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import os
@@ -94,10 +95,18 @@ def _venv(python: str, requirements: Path) -> Path:
         :16
     ]
     venv = cache / "venvs" / key
-    if (venv / ".complete").exists():
-        return venv
-    shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
+    # Two test runs may share the cache: one builds while the other waits, never deleting a
+    # venv the other is installing into.
+    with open(venv.parent / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if not (venv / ".complete").exists():
+            _build(python, venv, requirements)
+    return venv
+
+
+def _build(python: str, venv: Path, requirements: Path) -> None:
+    shutil.rmtree(venv, ignore_errors=True)  # a half-built one, under the lock
     subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=300)
     proc = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
@@ -108,7 +117,6 @@ def _venv(python: str, requirements: Path) -> Path:
     )  # fmt: skip
     assert proc.returncode == 0, f"pip install -r {requirements} failed:\n{proc.stderr[-4000:]}"
     (venv / ".complete").write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
-    return venv
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
