@@ -20,8 +20,11 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from hffix import api, bulk, gitcommit, reportfile
+from hffix import api
 from hffix.cliutil import Progress, UsageProblem, guarded, invoke, same_terminal, use_color
+from hffix.fleet import commit as gitcommit
+from hffix.fleet import report as reportfile
+from hffix.fleet import runner as bulk
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
 from hffix.rules import ALL_RULES, get_rule
 

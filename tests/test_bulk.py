@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import hffix
-from hffix import bulk
 from hffix.cli import main
+from hffix.fleet import runner as bulk
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
 CLEAN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -240,7 +240,7 @@ def test_python_api_for_scripts(make_repo: Callable[..., Path]) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
 def test_workers_fork_only_while_no_other_thread_runs() -> None:
-    from hffix.bulk import _start_method
+    from hffix.fleet.runner import _start_method
 
     if threading.active_count() == 1:
         assert _start_method().get_start_method() == "fork"

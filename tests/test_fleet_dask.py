@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hffix import bulk
 from hffix.cli import main
+from hffix.fleet import runner as bulk
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
 CLEAN = "from fastapi import FastAPI\n\napp = FastAPI()\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from hffix import api, bulk
+from hffix import api
 from hffix.cli import main
+from hffix.fleet import runner as bulk
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
 CLEAN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -145,7 +146,7 @@ def test_workers_finish_their_repository_and_exit_when_the_main_process_dies(
         root.mkdir()
     script = (
         "import sys\n"
-        "from hffix import bulk\n"
+        "from hffix.fleet import runner as bulk\n"
         "from tests.test_fleet_workers import napping_task\n"
         "for _ in bulk.run_many(sys.argv[1:], bulk.RunOptions(), jobs=2, task=napping_task):\n"
         "    pass\n"

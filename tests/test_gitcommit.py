@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hffix import bulk, gitcommit
 from hffix.cli import main
+from hffix.fleet import commit as gitcommit
+from hffix.fleet import runner as bulk
 
 SERVER = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app)\n"
 CLEAN = "from fastapi import FastAPI\n\napp = FastAPI()\n"

@@ -31,7 +31,9 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-from hffix import api, gitcommit, reportfile
+from hffix import api
+from hffix.fleet import commit as gitcommit
+from hffix.fleet import report as reportfile
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -527,7 +529,7 @@ def _in_child(root: str, options: RunOptions) -> Outcome:
     import subprocess
 
     assert options.timeout is not None
-    command = [sys.executable, "-c", "from hffix.bulk import child_main; child_main()"]
+    command = [sys.executable, "-c", "from hffix.fleet.runner import child_main; child_main()"]
     try:
         proc = subprocess.run(
             command,

@@ -18,7 +18,7 @@ from typing import Any
 from hffix.api import Result
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding, Status
-from hffix.gitcommit import Committed
+from hffix.fleet.commit import Committed
 from hffix.reporters.json import result_to_dict
 from hffix.repository.workspace import FileChange
 
