@@ -174,6 +174,20 @@ def fix(
     return result
 
 
+def recover_interrupted(root: Path, write: bool) -> tuple[str | None, list[Diagnostic]]:
+    """Undo the write an interrupted ``--write`` left at ``root`` (a journal), before anything
+    reads the repository: ``(error, notes)``. Without ``write`` nothing changes and a
+    pending journal is the error. ``--commit`` calls this before git looks at the tree."""
+    if not (os.path.lexists(root / ".hffix-journal") or os.path.lexists(root / ".hffix-journal.d")):
+        return None, []
+    from hffix.repository import journal
+
+    recovery = journal.recover(root, write)
+    if recovery.error is not None:
+        return recovery.error, []
+    return None, [Diagnostic(journal.JOURNAL, recovery.note)] if recovery.note else []
+
+
 def _fix(root: Path, write: bool, overrides: _Overrides, timeout: float | None) -> Result:
     result = Result(root)
     if not root.exists():
@@ -181,6 +195,10 @@ def _fix(root: Path, write: bool, overrides: _Overrides, timeout: float | None) 
         return result
     if not root.is_dir():
         result.error = f"{root}: not a folder (give the repository's root folder)"
+        return result
+    error, notes = recover_interrupted(root, write)
+    if error is not None:
+        result.error = error
         return result
     try:
         config = _config_for(root, overrides)
@@ -200,7 +218,7 @@ def _fix(root: Path, write: bool, overrides: _Overrides, timeout: float | None) 
         result.traceback = traceback.format_exc()
         return result
     result.findings = planned.findings
-    result.diagnostics = planned.diagnostics
+    result.diagnostics = [*notes, *planned.diagnostics]
     result.changes = planned.changes
     result.facts = planned.facts
     result.skipped = planned.skipped

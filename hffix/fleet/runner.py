@@ -32,6 +32,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from hffix import api
+from hffix.findings import Diagnostic
 from hffix.fleet import commit as gitcommit
 from hffix.fleet import report as reportfile
 
@@ -79,7 +80,14 @@ def fix_repository(root: str, options: RunOptions) -> Outcome:
     """Process one repository (and commit its fix); never raises. Errors name ``root``."""
     path = Path(root)
     committed: gitcommit.Committed | None = None
+    notes: list[Diagnostic] = []
     if options.commit is not None:
+        if options.write and path.is_dir():
+            # A --write a kill left half done is undone first: git then sees the tree as
+            # it was, not hffix's half-written files as the user's changes.
+            error, notes = api.recover_interrupted(path, write=True)
+            if error is not None:
+                return api.Result(path, error=_named(root, error)), None
         try:
             gitcommit.prepare(path, options.commit)
         except gitcommit.GitError as exc:
@@ -96,6 +104,7 @@ def fix_repository(root: str, options: RunOptions) -> Outcome:
         options=options.options or None,
         timeout=options.timeout,
     )
+    result.diagnostics = [*notes, *result.diagnostics]
     if options.commit is not None and result.written:
         try:
             committed = gitcommit.commit(path, result, options.commit)
