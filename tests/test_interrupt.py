@@ -29,7 +29,7 @@ FIXED = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 @pytest.mark.parametrize("delay", [0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_write_is_all_or_nothing(tmp_path: Path, delay: float, signum: int) -> None:
-    if signum == signal.SIGINT and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    if signum == signal.SIGINT and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         # Started with SIGINT ignored (nohup, a background job): the child inherits that,
         # and no Ctrl-C reaches it. Nothing to test.
         pytest.skip("SIGINT is ignored in this process, and so in hffix's")
