@@ -3,7 +3,7 @@
 >>> import hffix
 >>> result = hffix.fix("path/to/repo", write=False)   # doctest: +SKIP
 >>> result.status, [f.code for f in result.findings]  # doctest: +SKIP
-('fixed', ['HF002'])
+('fixable', ['HF002'])
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +32,8 @@ from hffix.textio import DecodeError
 
 class RepoStatus(Enum):
     COMPLIANT = "compliant"  # nothing to change, nothing to report
-    FIXED = "fixed"  # every finding is fixed by the plan (or was, after --write)
+    FIXED = "fixed"  # --write fixed every finding
+    FIXABLE = "fixable"  # --write would fix every finding (nothing was written)
     NEEDS_MANUAL_WORK = "needs-manual-work"  # findings or unreadable files remain
     FAILED = "failed"  # the repository could not be processed; see ``error``
 
@@ -79,7 +80,7 @@ class Result:
         if self.remaining or self.diagnostics:
             return RepoStatus.NEEDS_MANUAL_WORK
         if self.changes or self.findings:
-            return RepoStatus.FIXED
+            return RepoStatus.FIXED if self.written else RepoStatus.FIXABLE
         return RepoStatus.COMPLIANT
 
 
@@ -170,8 +171,25 @@ def fix(
         select, ignore, extend_select, exclude, unsafe_fixes, options, config_file
     )
     result = _fix(Path(path), write, overrides, timeout)
+    if result.error is not None:  # an exception's text may quote the repository
+        from hffix.secrets.redact import mask_text
+
+        result.error = mask_text(result.error)
+    if not result.written and (not write or result.changes or result.error is not None):
+        _in_the_conditional(result)
     result.duration = time.perf_counter() - started
     return result
+
+
+def _in_the_conditional(result: Result) -> None:
+    """Nothing was written: the fixes are to come, and their findings say so ("would be
+    deleted", not "deleted"; see :mod:`hffix.wording`)."""
+    from hffix.wording import conditional
+
+    result.findings = [
+        replace(f, message=conditional(f.message)) if f.status is Status.FIXED else f
+        for f in result.findings
+    ]
 
 
 def recover_interrupted(root: Path, write: bool) -> tuple[str | None, list[Diagnostic]]:

@@ -49,6 +49,13 @@ def guarded(call: Callable[[], object], args: Sequence[str], prog: str) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`hffix --check . | head`): not an error of hffix's. Point
+        # standard output at /dev/null so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141  # 128 + SIGPIPE, what a shell reports for a command the pipe ended
     except Exception as exc:
         # The argument parser's own errors carry exit code 2 and a message.
         format_message = getattr(exc, "format_message", None)

@@ -28,9 +28,9 @@ from hffix.textio import DecodeError, decode
 if TYPE_CHECKING:
     import pathspec
 
-CORE_KEYS = frozenset(
-    {"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores", "test-paths"}
-)
+CORE_KEYS = frozenset({"select", "ignore", "exclude", "unsafe-fixes", "per-file-ignores"})
+# Keys several rules read through Config.option (each rule's own are in Rule.OPTIONS).
+SHARED_OPTIONS = frozenset({"test-paths"})
 ALL = "ALL"  # in select or ignore: every rule
 
 
@@ -108,7 +108,7 @@ def _known_codes() -> list[str]:
 def _known_keys() -> set[str]:
     from hffix.rules import ALL_RULES
 
-    return set(CORE_KEYS).union(*(rule.OPTIONS for rule in ALL_RULES))
+    return set(CORE_KEYS | SHARED_OPTIONS).union(*(rule.OPTIONS for rule in ALL_RULES))
 
 
 def _suggestion(word: str, known: Iterable[str]) -> str:

@@ -53,7 +53,12 @@ class Session:
     _syntax: dict[str, tuple[str, SyntaxTree]] = field(default_factory=dict)
 
     def diagnose(self, path: str, message: str) -> None:
-        self.diagnostics.setdefault(path, Diagnostic(path, message))
+        """Report once that ``path`` could not be used; a message that quotes the file
+        (a syntax error's line) has every secret in it masked."""
+        if path not in self.diagnostics:
+            from hffix.secrets.redact import mask_text  # the classifier: only when needed
+
+            self.diagnostics[path] = Diagnostic(path, mask_text(message))
 
     def text(self, path: str) -> str | None:
         """Current text of ``path``, or ``None`` (diagnosed once) when it cannot be read."""

@@ -83,5 +83,5 @@ def test_list_rules_explain_and_sarif_show_the_declared_applicability(
     assert rules["HF010"]["properties"]["fixApplicability"] == ["safe", "display-only"]
     results = sarif["runs"][0]["results"]
     moved = [r for r in results if r["ruleId"] == "HF003"]
-    assert moved and moved[0]["properties"]["status"] == "fixed"
+    assert moved and moved[0]["properties"]["status"] == "fixable"  # --check wrote nothing
     assert moved[0]["properties"]["applicability"] == "unsafe"

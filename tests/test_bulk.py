@@ -230,7 +230,7 @@ def test_dask_executor_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_python_api_for_scripts(make_repo: Callable[..., Path]) -> None:
     repo = make_repo({"main.py": SERVER})
     checked = hffix.check(repo, select=["HF002"])
-    assert checked.status is hffix.RepoStatus.FIXED and not checked.written
+    assert checked.status is hffix.RepoStatus.FIXABLE and not checked.written
     assert checked.patch.startswith(b"diff --git a/main.py b/main.py\n")
     assert (repo / "main.py").read_text() == SERVER
     fixed = hffix.fix(repo, write=True, select=["HF002"])

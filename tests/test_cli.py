@@ -161,7 +161,8 @@ def test_machine_formats(run: Run, make_repo: Callable[..., Path], fmt: str) -> 
         data = json.loads(out)
         finding = data["repositories"][0]["findings"][0]
         assert finding["code"] == "HF002" and finding["line"] == 5
-        assert data["repositories"][0]["status"] == "fixed"
+        assert finding["status"] == "fixable", "--check wrote nothing: the fix is to come"
+        assert data["repositories"][0]["status"] == "fixable"
     elif fmt == "sarif":
         data = json.loads(out)
         assert data["version"] == "2.1.0"
@@ -397,3 +398,22 @@ def test_extend_select_exclude_and_config_file(
     assert "HF005" in out and "HF002" not in out, "--config replaces the repository's table"
     assert main(["--check", "--config", str(tmp_path / "missing.toml"), str(repo)]) == 2
     assert main(["--check", "--exclude", "../outside", str(repo)]) == 2
+
+
+def test_a_closed_pipe_is_not_an_internal_error(make_repo: Callable[..., Path]) -> None:
+    """`hffix --check --format json . | head -1`: the reader leaves early."""
+    import subprocess
+    import sys
+
+    repo = make_repo({f"m{i}.py": SERVER for i in range(40)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hffix", "--check", "--format", "json", str(repo)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "internal error" not in err and "Traceback" not in err

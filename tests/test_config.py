@@ -71,3 +71,8 @@ def test_api_unknown_option_is_the_repositorys_error(make_repo: Callable[..., Pa
     result = api.check(repo, options={"ap": "main:app"})
     assert result.error is not None and "unknown key `ap` (did you mean `app`?)" in result.error
     assert result.findings == []
+
+
+def test_test_paths_reaches_the_rules(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"pyproject.toml": '[tool.hffix]\ntest-paths = ["qa/"]\n'})
+    assert load_config(root).option("test-paths") == ["qa/"]

@@ -118,7 +118,7 @@ def test_case(case: Case, tmp_path: Path, capsysbinary: pytest.CaptureFixture[by
     code, out, err = run_cli(capsysbinary, "--check", "--format", "json", *case.args, str(wet))
     left = [f for r in json.loads(out)["repositories"] for f in r["findings"]]
     created = _created_paths(first_patch)
-    assert [f for f in left if f["status"] == "fixed"] == [], "fixable findings after --write"
+    assert [f for f in left if f["status"] == "fixable"] == [], "fixable findings after --write"
     assert [f for f in left if f["path"] in created] == [], "findings about files hffix wrote"
 
     # Finding codes, from the machine-readable report.

@@ -17,7 +17,7 @@ from typing import Any
 
 from hffix.api import Result
 from hffix.facts import Facts
-from hffix.findings import Diagnostic, Finding, Status
+from hffix.findings import Diagnostic, Finding, Severity, Status
 from hffix.fleet.commit import Committed
 from hffix.reporters.json import result_to_dict
 from hffix.repository.workspace import FileChange
@@ -108,7 +108,8 @@ def result_from_entry(data: dict[str, Any]) -> Result:
             line=int(f.get("line") or 0),
             col=int(f.get("column") or 0),
             message=str(f.get("message", "")),
-            status=Status(f.get("status", Status.MANUAL.value)),
+            status=_status(f.get("status")),
+            severity=Severity(f.get("severity", Severity.ERROR.value)),
             variables=tuple(f.get("variables") or ()),
             unsafe=f.get("applicability") == "unsafe",
             secret=bool(f.get("secret", False)),
@@ -134,6 +135,16 @@ def result_from_entry(data: dict[str, Any]) -> Result:
         error=data.get("error"),
         duration=float(data.get("duration") or 0.0),
     )
+
+
+def _status(value: Any) -> Status:
+    """A recorded finding's status (``fixable``: a fix that run did not write)."""
+    if value == "fixable":
+        return Status.FIXED
+    try:
+        return Status(value)
+    except ValueError:
+        return Status.MANUAL
 
 
 def _ends_mid_line(path: Path) -> bool:

@@ -110,6 +110,14 @@ def finding_done(result: Result, finding: Finding) -> bool:
     return result.written and finding.status is Status.FIXED
 
 
+def status_value(result: Result, finding: Finding) -> str:
+    """A finding's status as JSON and SARIF give it: ``fixable`` for a fix this run did not
+    write (``--check``, ``--dry-run``, a failed write), else the status's own value."""
+    if finding.status is Status.FIXED and not result.written:
+        return "fixable"
+    return finding.status.value
+
+
 def display_path(result: Result, path: str) -> str:
     """A repository path as the user can open it from the current folder."""
     root = str(result.root)

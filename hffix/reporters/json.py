@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from hffix.api import Result
-from hffix.reporters.common import Reporter, Tally, statistics
+from hffix.reporters.common import Reporter, Tally, statistics, status_value
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "line": f.line,
                 "column": f.col,
                 "message": f.message,
-                "status": f.status.value,
+                "status": status_value(result, f),
                 "applicability": f.applicability.value,
                 "severity": f.severity.value,
                 "variables": list(f.variables),

@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from hffix.api import Result
-from hffix.reporters.common import Reporter, Tally, display_path, finding_done
+from hffix.reporters.common import (
+    Reporter,
+    Tally,
+    display_path,
+    finding_done,
+    status_value,
+)
 from hffix.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,7 +54,7 @@ class SarifReporter(Reporter):
                     "message": {"text": finding.message},
                     "locations": [location],
                     "properties": {
-                        "status": finding.status.value,
+                        "status": status_value(result, finding),
                         "applicability": finding.applicability.value,
                         "severity": finding.severity.value,
                     },
