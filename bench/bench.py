@@ -2,6 +2,7 @@
 
     python bench/bench.py [--repos 300] [--modules 25] [--repeat 3] [--keep DIR]
                           [--startup-repeat 20] [--startup-only]
+                          [--data-strings 100000] [--data-only]
 
 Builds a deterministic synthetic corpus (a fifth of the repositories non-compliant), then
 times, each as a fresh process over the whole corpus:
@@ -19,7 +20,15 @@ pre-commit pays at every commit:
   (p) python -c pass
   (f) hffix --check on one compliant one-file repository
 
-and the ratio of (f) to (p). Each time is the best of --repeat (--startup-repeat) rounds, to
+and the ratio of (f) to (p). Then a generated data module, what a hostile repository holds
+(--data-strings string literals: a list of keys, a dict under a secret-ish name, a frozenset
+of random-looking tokens, one provider token):
+
+  (g) read the module and ast.parse it
+  (h) hffix --check on a repository holding it
+
+and the ratio of (h) to (g), with hffix's time beyond the parse. Each time is the best of
+--repeat (--startup-repeat) rounds, to
 damp the noise of a shared machine; within a round the commands take turns, so a busy spell
 slows them all rather than one, and one untimed round goes first (warm caches). The targets
 each ratio is held to are in bench/README.md (the last column).
@@ -145,6 +154,13 @@ STARTUP_REPOSITORY = {
         '---\ntitle: Demo\nsdk: gradio\napp_file: main.py\npython_version: "3.10"\n---\n\n# Demo\n'
     ),
 }
+DATA_BASELINE = """
+import ast, sys
+with open(sys.argv[1], "rb") as handle:
+    ast.parse(handle.read())
+"""
+DATA_MAIN = "from fastapi import FastAPI\n\nimport data\n\napp = FastAPI()\n"
+
 # (run, how the ratio is read, target): the goals bench/README.md explains.
 TARGETS = {
     "(c)": "<= 2.00",
@@ -289,6 +305,50 @@ def corpus_rows(root: Path, repos_wanted: int, modules: int, repeat: int) -> Non
     print(f"(e) runs {speedup:.2f}x as fast as (d); target {TARGETS['(e)']}")
 
 
+def data_module(strings: int) -> str:
+    """A generated data module of ``strings`` string literals (see the docstring)."""
+    rng = random.Random(strings)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    keys = "".join(f'    "tok{i:07d}",\n' for i in range(strings * 2 // 5 - 1))
+    table = "".join(
+        f'    "k{i:06d}": "v{rng.randrange(10**9):09d}",\n' for i in range(strings // 5)
+    )
+    tokens = "".join(
+        '    "' + "".join(rng.choice(alphabet) for _ in range(24)) + '",\n'
+        for _ in range(strings // 5)
+    )
+    secret = "".join(rng.choice(alphabet) for _ in range(36))
+    return (
+        f'OPENAI_API_KEY = "sk-proj-{secret}"\n'
+        f"KEYS = [\n{keys}]\nAPI_KEYS = {{\n{table}}}\nTOKENS = frozenset({{\n{tokens}}})\n"
+    )
+
+
+def data_rows(root: Path, strings: int, repeat: int) -> None:
+    repo = root / "data-module"
+    repo.mkdir()
+    (repo / "main.py").write_text(DATA_MAIN)
+    (repo / "requirements.txt").write_text("fastapi\nuvicorn\npydantic\nsqlmodel\npython-dotenv\n")
+    module = repo / "data.py"
+    module.write_text(data_module(strings))
+    commands = {
+        "(g) read + ast.parse the module": [sys.executable, "-c", DATA_BASELINE, str(module)],
+        "(h) hffix --check": [sys.executable, "-m", "hffix", "--check", "--no-color", str(repo)],
+    }
+    best = measure(commands, repeat)
+    floor = best["(g) read + ast.parse the module"][0]
+    size = module.stat().st_size / (1024 * 1024)
+    print(
+        f"\ndata module: {strings} string literals, {size:.1f} MiB (best of {repeat}, "
+        "alternating); ratio to (g)"
+    )
+    print(f"{'run':<32} {'seconds':>8} {'peak MiB':>9} {'ratio':>6}")
+    for name, (seconds, peak) in best.items():
+        print(f"{name:<32} {seconds:>8.2f} {peak / 1024:>9.0f} {seconds / floor:>6.2f}")
+    beyond = best["(h) hffix --check"][0] - floor
+    print(f"(h) spends {beyond:.2f} s beyond (g): start-up, the other files, every rule")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repos", type=int, default=300)
@@ -299,15 +359,22 @@ def main() -> None:
     parser.add_argument(
         "--startup-only", action="store_true", help="measure start-up only (no corpus)"
     )
+    parser.add_argument("--data-strings", type=int, default=100_000)
+    parser.add_argument(
+        "--data-only", action="store_true", help="measure the data module only (no corpus)"
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="hffix-bench-"))
     try:
         if root.exists() and any(root.iterdir()):
             shutil.rmtree(root)
         root.mkdir(parents=True, exist_ok=True)
-        if not args.startup_only:
+        if not (args.startup_only or args.data_only):
             corpus_rows(root, args.repos, args.modules, args.repeat)
-        startup_rows(root, args.startup_repeat)
+        if not args.data_only:
+            startup_rows(root, args.startup_repeat)
+        if not args.startup_only:
+            data_rows(root, args.data_strings, args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

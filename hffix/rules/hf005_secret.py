@@ -6,15 +6,17 @@ import ast
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING
 
 from hffix import envfile
 from hffix.findings import FixSafety, Status
 from hffix.project.layout import Layout
+from hffix.repository.workspace import Unreadable
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets import classify, names
-from hffix.secrets.classify import Verdict, recognise
-from hffix.secrets.data import data_reason, is_comparison
+from hffix.secrets.classify import Verdict, mask, recognise
+from hffix.secrets.data import DataFacts, data_reason, is_comparison
 from hffix.secrets.naming import assign_variables, distinctive_secrets, repeats
 from hffix.secrets.prefilter import may_hold_secret, may_hold_secret_in, may_hold_shaped
 from hffix.secrets.pysource import Fix, ModuleScan, NodeKey, Site, scan_module
@@ -22,7 +24,21 @@ from hffix.secrets.reads import variables_read
 from hffix.secrets.rewrite import Action, rewrite
 from hffix.secrets.scope import tests_matcher
 
-CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".yaml", ".yml", ".json", ".properties")
+if TYPE_CHECKING:
+    from hffix.secrets.astscan import AstString
+    from hffix.secrets.runfiles import LineSecret
+
+CONFIG_SUFFIXES = (
+    ".ini",
+    ".cfg",
+    ".conf",
+    ".toml",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".properties",
+    ".pem",
+)
 LOCK_FILES = frozenset(
     {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "pdm.lock"}
 )
@@ -55,8 +71,17 @@ class HardcodedSecret(Rule):
     variable the code reads (names only, existing lines kept), and dotenv files that are
     not git-ignored are added to `.gitignore` (never deleted, values never copied). A
     real-looking value in `.env.example` is blanked. Provider tokens and credentials URLs
-    in `.ini`/`.toml`/`.yaml`/`.json` files (`alembic.ini`'s `sqlalchemy.url`) are reported
-    for manual work. `ENV` lines of Dockerfiles are HF006's.
+    in `.ini`/`.toml`/`.yaml`/`.json` files (`alembic.ini`'s `sqlalchemy.url`) and private
+    keys in `.pem` files are reported for manual work. So are keys in the files that run
+    the app and in notebooks: Procfiles, Makefiles, shell scripts (`NAME=value`,
+    `export NAME=value`, `--api-key value`, `NAME := value`, a bearer header) and the code
+    cells of `.ipynb` notebooks (`%env NAME=value`, `os.environ["NAME"] = "…"`), at the
+    line and column they have on disk. `ENV` lines of Dockerfiles are HF006's.
+
+    A module of more than 5,000 strings (generated data) or nested too deeply for libcst
+    is read from the `ast` alone and not edited: its recognisable secrets (provider
+    formats, credentials URLs, private keys, a strong name holding a literal) and repeats
+    of secrets found elsewhere are reported for manual work.
 
     Left alone: values read from the environment, placeholders (`<your-key>`,
     `changeme`, `your_api_key_here`, `${VAR}`, `xxx`), empty strings, URLs without a
@@ -86,9 +111,9 @@ class HardcodedSecret(Rule):
     entropy under a secret-ish name) or a strong secret name holds a literal that is not a
     placeholder. Unsafe (applied with `--unsafe-fixes`) when only a weak signal suggests it:
     a `…TOKEN`/`…KEY` name with a short value, or a random-looking value under a neutral
-    name. Bytes literals and secrets split across implicit concatenations are only
-    reported. Suppress with `# hffix: ignore[HF005]` or `# pragma: allowlist secret` on
-    the line.
+    name. Bytes literals, secrets split across implicit concatenations, modules too large
+    or too deep to edit, configuration and run files and notebooks are only reported.
+    Suppress with `# hffix: ignore[HF005]` or `# pragma: allowlist secret` on the line.
     """
 
     code = "HF005"
@@ -141,6 +166,7 @@ class HardcodedSecret(Rule):
     def run(self, ctx: RuleContext) -> None:
         is_test = tests_matcher(ctx.config)
         modules: dict[str, ModuleScan] = {}
+        large: dict[str, int] = {}  # modules read from the ast alone: their string count
         order: list[str] = []  # the modules in the order they are read
         filtered_out: list[str] = []
         for path, text in ctx.python_files():
@@ -148,7 +174,7 @@ class HardcodedSecret(Rule):
                 continue
             order.append(path)
             if _worth_scanning(ctx, path, text):
-                _scan(ctx, path, modules)
+                _scan(ctx, path, modules, large)
             else:
                 filtered_out.append(path)
         scans = list(modules.values())
@@ -157,13 +183,14 @@ class HardcodedSecret(Rule):
             # First-party names from HF001, else the repository root's packages and modules
             # (a listing of every path: only when some literal is to be judged).
             own = ctx.facts.first_party or Layout(ctx.workspace.paths()).top_level_names("")
-            sites = [s for s in sites if not self._is_data(ctx, s, own)]
+            facts = DataFacts()
+            sites = [s for s in sites if not self._is_data(ctx, s, own, facts)]
         known = distinctive_secrets(sites)
         if known:
             # A module the filters passed over can still repeat a secret found elsewhere.
             for path in filtered_out:
                 if _has_string_in(ctx, path, known):
-                    _scan(ctx, path, modules)
+                    _scan(ctx, path, modules, large)
             scans = [modules[path] for path in order if path in modules]
             literals = [
                 x for scan in scans for x in scan.literals(known) if ctx.allows(x.path, *x.lines)
@@ -171,15 +198,76 @@ class HardcodedSecret(Rule):
             sites.extend(repeats(known, literals))
         assign_variables(sites)
         fixed = self._fix_modules(ctx, modules, sites)
+        for path in sorted(large):
+            self._report_large(ctx, path, large[path], known)
         self._config_files(ctx, is_test)
+        self._run_files(ctx, is_test)
         self._dotenv(ctx, is_test, fixed)
 
     @staticmethod
-    def _is_data(ctx: RuleContext, site: Site, first_party: Collection[str]) -> bool:
+    def _is_data(
+        ctx: RuleContext, site: Site, first_party: Collection[str], facts: DataFacts
+    ) -> bool:
         """A literal under a secret-ish name that is data (see :mod:`hffix.secrets.data`)."""
         syntax = ctx.syntax(site.path)
         tree = syntax.tree if syntax is not None else None
-        return data_reason(site, tree, first_party) is not None
+        return data_reason(site, tree, first_party, facts) is not None
+
+    # ------------------------------------------------------------ modules read from the ast
+    def _report_large(
+        self, ctx: RuleContext, path: str, count: int, known: Mapping[str, Site]
+    ) -> None:
+        """Findings in a module HF005 does not parse with libcst (:mod:`hffix.secrets.astscan`):
+        too many strings, or one libcst refuses (nested too deeply). Recognisable secrets and
+        repeats of secrets found elsewhere are reported, for the user to move by hand."""
+        from hffix.secrets import astscan
+
+        syntax = ctx.syntax(path)
+        text = ctx.text(path)
+        if syntax is None or syntax.tree is None or text is None:
+            return
+        why = (
+            f"a module of more than {astscan.MAX_EDITED_STRINGS} strings, too many to edit safely"
+            if count
+            else "a module hffix cannot edit (see its warning)"
+        )
+        reported: set[tuple[int, int]] = set()
+        for item in astscan.secrets_in(syntax.tree, text):
+            found, where = item.detection, item.literal
+            if not ctx.allows(path, where.line):
+                continue
+            reported.add((where.line, where.col))
+            what = f"{found.kind} `{found.masked}` in {item.where}"
+            self._report_by_hand(ctx, path, where, what, why, item.variable)
+        if not known:
+            return
+        for where in astscan.strings_in(syntax.tree, text, known):
+            if (where.line, where.col) in reported or not ctx.allows(path, where.line):
+                continue
+            origin = known[where.value]
+            what = f"{origin.detection.kind} `{mask(where.value)}` (the same value as another "
+            what += "finding)"
+            self._report_by_hand(ctx, path, where, what, why, origin.variable or "SECRET")
+
+    def _report_by_hand(
+        self,
+        ctx: RuleContext,
+        path: str,
+        where: AstString,
+        what: str,
+        why: str,
+        variable: str,
+    ) -> None:
+        ctx.report(
+            path,
+            f"{what}, {why}: move it to the {variable} environment variable by hand and "
+            "rotate it: git history keeps it",
+            status=Status.MANUAL,
+            line=where.line,
+            col=where.col,
+            variables=[variable],
+            secret=True,
+        )
 
     # ------------------------------------------------------------ Python code
     def _fix_modules(
@@ -212,8 +300,9 @@ class HardcodedSecret(Rule):
                 if applied:
                     ctx.session.replace_module(path, result)
                     any_fixed = True
+            chosen = {id(site) for site in planned}  # by identity: Site's == compares fields
             for site in sorted(by_path[path], key=lambda s: (s.line, s.col)):
-                done = site in planned and _key_of(site) in applied
+                done = id(site) in chosen and _key_of(site) in applied
                 self._report(ctx, site, applied=done)
                 if done:
                     ctx.facts.variables.add(site.variable)
@@ -282,6 +371,41 @@ class HardcodedSecret(Rule):
                     line=number,
                     col=found.start + 1,
                     variables=[variable],
+                    secret=True,
+                )
+
+    # ------------------------------------------------------------ run files
+    def _run_files(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> None:
+        """Keys in Procfiles, Makefiles, shell scripts and notebooks' code cells
+        (:mod:`hffix.secrets.runfiles`): reported, not rewritten (a command line or a cell
+        reads the environment its own way)."""
+        from hffix.secrets import runfiles
+
+        for path in ctx.workspace.paths():
+            notebook = runfiles.is_notebook(path)
+            if not (notebook or runfiles.is_run_file(path)) or is_test(path):
+                continue
+            if not ctx.allows(path):
+                continue
+            text = ctx.text(path)
+            if text is None or (not may_hold_shaped(text) and not _NAMED_NEEDLE.search(text)):
+                continue
+            found = runfiles.notebook_secrets(text) if notebook else runfiles.run_file_secrets(text)
+            base = posixpath.basename(path)
+            for item in found or ():
+                if item.line and not ctx.allows(path, item.line):
+                    continue
+                what = "a code cell of " if notebook else ""
+                detection = item.detection
+                ctx.report(
+                    path,
+                    f"{detection.kind} `{detection.masked}` in {what}{base}: set "
+                    f"{item.variable} in the Space's settings (Secrets) instead, read it "
+                    "from the environment, and rotate it: git history keeps it",
+                    status=Status.MANUAL,
+                    line=item.line,
+                    col=_disk_col(ctx, path, item, text) if item.line else 0,
+                    variables=[item.variable],
                     secret=True,
                 )
 
@@ -365,9 +489,16 @@ class HardcodedSecret(Rule):
         path = envfile.EXAMPLE
         if not workspace.exists(path) and (workspace.root / path).exists():
             return False  # git-ignored or excluded: not ours to touch
+        from hffix.secrets import astscan
+
         variables = set(ctx.facts.variables)
-        for source, _text in ctx.python_files(*_READ_NEEDLES):
+        for source, text in ctx.python_files(*_READ_NEEDLES):
             if is_test(source):
+                continue
+            syntax = ctx.syntax(source)
+            tree = syntax.tree if syntax is not None else None
+            if tree is not None and astscan.too_large(tree, text):
+                variables |= astscan.variables_read(tree)
                 continue
             module = ctx.parse(source)
             if module is not None:
@@ -408,13 +539,32 @@ def _worth_scanning(ctx: RuleContext, path: str, text: str) -> bool:
         return False
     syntax = ctx.syntax(path)
     tree = syntax.tree if syntax is not None else None
-    return tree is None or may_hold_secret_in(tree, text)
+    return tree is None or may_hold_secret_in(tree, text, data=True)
 
 
-def _scan(ctx: RuleContext, path: str, modules: dict[str, ModuleScan]) -> None:
+def _scan(
+    ctx: RuleContext, path: str, modules: dict[str, ModuleScan], large: dict[str, int]
+) -> None:
+    """Scan ``path`` with libcst into ``modules``; or, when it has too many strings for that
+    or libcst refuses it, note it in ``large`` (its string count, 0 if refused), to be read
+    from the ``ast`` (:mod:`hffix.secrets.astscan`)."""
+    from hffix.secrets import astscan
+
+    if path in modules or path in large:
+        return
+    syntax = ctx.syntax(path)
+    tree = syntax.tree if syntax is not None else None
+    text = ctx.text(path)
+    if tree is not None and text is not None:
+        count = astscan.too_large(tree, text)
+        if count:
+            large[path] = count
+            return
     module = ctx.parse(path)
     if module is not None:
         modules[path] = scan_module(path, module)
+    elif tree is not None:
+        large[path] = 0  # libcst refused it (too deep, too new; diagnosed): what the ast shows
 
 
 def _has_string_in(ctx: RuleContext, path: str, values: Collection[str]) -> bool:
@@ -429,6 +579,32 @@ def _has_string_in(ctx: RuleContext, path: str, values: Collection[str]) -> bool
         type(node) is ast.Constant and isinstance(node.value, str) and node.value in values
         for node in ast.walk(syntax.tree)
     )
+
+
+# A name a secret may be given under (what may_hold_shaped does not see: short values).
+_NAMED_NEEDLE = re.compile("|".join(names.SIGNAL_STEMS), re.IGNORECASE)
+
+
+def _disk_col(ctx: RuleContext, path: str, item: LineSecret, text: str) -> int:
+    """The column of ``item`` (found in the view's ``text``) on the line it has on disk: an
+    earlier rule may have shortened that line before it (HF004 drops ``--port 8000``)."""
+    where = ctx.positions.locate(path, item.line, item.col)
+    if not where.line:
+        return item.col
+    try:
+        disk = ctx.workspace.original_text(where.path).splitlines()
+    except (Unreadable, KeyError):
+        return item.col
+    view = text.splitlines()
+    if not 0 < where.line <= len(disk) or not 0 < item.line <= len(view):
+        return item.col
+    line = view[item.line - 1]
+    shown = line[item.col - 1 : item.col - 1 + 12]  # the secret's first characters
+    on_disk = disk[where.line - 1]
+    if on_disk == line or not shown:
+        return item.col
+    at = on_disk.find(shown)
+    return at + 1 if at != -1 else item.col
 
 
 def _key_of(site: Site) -> NodeKey | None:

@@ -84,6 +84,8 @@ def recognise(value: str) -> Detection | None:
     from hffix.secrets import formats, urls
     from hffix.secrets.entropy import is_high_entropy
 
+    if not formats.may_have_shape(value):
+        return None  # one search instead of one per provider: most strings stop here
     key = formats.PRIVATE_KEY.search(value)
     if key is not None:
         return Detection(

@@ -21,35 +21,100 @@ if TYPE_CHECKING:
 
 # Password hashes (bcrypt, argon2, crypt(3), passlib's pbkdf2): what a database stores
 # instead of a password.
-_PASSWORD_HASH = re.compile(r"^\$(2[abxy]|argon2(id|i|d)|pbkdf2[-\w]*|scrypt|[156])\$")
+PASSWORD_HASH = re.compile(r"^\$(2[abxy]|argon2(id|i|d)|pbkdf2[-\w]*|scrypt|[156])\$")
 _KEYWORD_OF = re.compile(r"^`(?P<keyword>\w+)=` of `(?P<callee>[\w.]+)\(\)`$")
 _ARGUMENT_OF = re.compile(r"^argument \d+ of `(?P<callee>[\w.]+)\(\)`$")
 _HASHING = ("hash", "encrypt", "verify", "check_password", "set_password")
 
 
-def data_reason(site: Site, tree: ast.Module | None, first_party: Collection[str]) -> str | None:
-    """Why ``site`` holds data rather than a secret the Space must be given, or None."""
+class DataFacts:
+    """What :func:`data_reason` reads of a module's whole ``ast``, gathered in one walk per
+    module the first time a site of it asks: a module of ten thousand named constants is
+    judged in linear time, not by a walk of the module per constant."""
+
+    def __init__(self) -> None:
+        self._modules: dict[int, tuple[ast.Module, _ModuleFacts]] = {}
+
+    def of(self, tree: ast.Module) -> _ModuleFacts:
+        cached = self._modules.get(id(tree))
+        if cached is None or cached[0] is not tree:
+            cached = (tree, _ModuleFacts(tree))
+            self._modules[id(tree)] = cached
+        return cached[1]
+
+
+class _ModuleFacts:
+    def __init__(self, tree: ast.Module) -> None:
+        self.constants: set[str] = set()  # names assigned at module level
+        for node in tree.body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            self.constants.update(t.id for t in targets if isinstance(t, ast.Name))
+        self.compared: set[str] = set()  # names and attributes that are operands of a comparison
+        # The first class definition or ``from … import`` of each name, in ast.walk's order.
+        self._named: dict[str, ast.ClassDef | ast.ImportFrom] = {}
+        for found in ast.walk(tree):
+            if isinstance(found, ast.Compare):
+                for operand in (found.left, *found.comparators):
+                    if isinstance(operand, ast.Name):
+                        self.compared.add(operand.id)
+                    elif isinstance(operand, ast.Attribute):
+                        self.compared.add(operand.attr)
+            elif isinstance(found, ast.ClassDef):
+                self._named.setdefault(found.name, found)
+            elif isinstance(found, ast.ImportFrom):
+                for alias in found.names:
+                    self._named.setdefault(alias.asname or alias.name, found)
+
+    def first_party_class(self, name: str, first_party: Collection[str]) -> bool:
+        """``name`` is a class the module defines or imports from the app's own code."""
+        node = self._named.get(name)
+        if node is None or isinstance(node, ast.ClassDef):
+            return node is not None
+        return bool(node.level) or (node.module or "").split(".")[0] in first_party
+
+
+def data_reason(
+    site: Site,
+    tree: ast.Module | None,
+    first_party: Collection[str],
+    facts: DataFacts | None = None,
+) -> str | None:
+    """Why ``site`` holds data rather than a secret the Space must be given, or None.
+    ``facts`` keeps what is read of each module's ``ast`` from one site to the next."""
     if recognise(site.secret) is not None:
         return None
     value = site.value
-    if _PASSWORD_HASH.match(value):
+    if PASSWORD_HASH.match(value):
         return "a password hash"
     if any(ch.isalpha() and not ch.isascii() for ch in value) or len(value.split()) >= 3:
         return "human-language text"
+    facts = facts or DataFacts()
     where = site.context.where
     callee = _callee(where)
     if callee is not None:
         short = callee.rsplit(".", 1)[-1]
         if any(word in short.lower() for word in _HASHING):
             return f"an argument of `{short}()`, which hashes or checks it"
-        if short[:1].isupper() and _first_party_class(tree, short, first_party):
+        if (
+            short[:1].isupper()
+            and tree is not None
+            and facts.of(tree).first_party_class(short, first_party)
+        ):
             return f"an argument of the app's own `{short}` (seed or demo data)"
     statement = site.statement
     if statement is not None and _collection_or_classvar(statement):
         return "one of a collection of strings (a denylist or a set of choices)"
     name = site.context.name
-    if name and tree is not None and _module_constant(tree, name) and _compared(tree, name):
-        return f"`{name}` is a constant the code compares against (a sentinel)"
+    if name and tree is not None:
+        module = facts.of(tree)
+        if name in module.constants and name in module.compared:
+            return f"`{name}` is a constant the code compares against (a sentinel)"
     return None
 
 
@@ -59,39 +124,27 @@ def is_comparison(site: Site) -> bool:
     return site.context.where.startswith("a comparison with")
 
 
-def _module_constant(tree: ast.Module, name: str) -> bool:
-    """``name`` is assigned at module level (``_DEV_KEY = "..."``)."""
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            return True
-    return False
-
-
 def _callee(where: str) -> str | None:
     match = _KEYWORD_OF.match(where) or _ARGUMENT_OF.match(where)
     return match.group("callee") if match else None
 
 
-def _first_party_class(tree: ast.Module | None, name: str, first_party: Collection[str]) -> bool:
-    """``name`` is a class the module defines or imports from the app's own code."""
-    if tree is None:
+def is_data_statement(statement: ast.AST) -> bool:
+    """The ``ast`` twin of the collection test of :func:`data_reason`: an assignment of a
+    list, set or tuple display (``KEYS = ["…", …]``), or of a ``ClassVar``. Every string in
+    such a statement is data unless recognisable by its shape."""
+    if isinstance(statement, ast.AnnAssign):
+        for node in ast.walk(statement.annotation):
+            if (isinstance(node, ast.Name) and node.id == "ClassVar") or (
+                isinstance(node, ast.Attribute) and node.attr == "ClassVar"
+            ):
+                return True
+        value = statement.value
+    elif isinstance(statement, ast.Assign):
+        value = statement.value
+    else:
         return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == name:
-            return True
-        if isinstance(node, ast.ImportFrom) and any(
-            (alias.asname or alias.name) == name for alias in node.names
-        ):
-            module = node.module or ""
-            return bool(node.level) or module.split(".")[0] in first_party
-    return False
+    return isinstance(value, (ast.List, ast.Set, ast.Tuple))
 
 
 def _collection_or_classvar(statement: object) -> bool:
@@ -117,16 +170,3 @@ def _names(node: object) -> set[str]:
 
     assert isinstance(node, cst.CSTNode)
     return {n.value for n in iter_nodes(node) if isinstance(n, cst.Name)}
-
-
-def _compared(tree: ast.Module, name: str) -> bool:
-    """Some comparison (``==``, ``!=``, ``in``) has ``name`` or ``x.name`` as an operand."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        for operand in (node.left, *node.comparators):
-            if (isinstance(operand, ast.Name) and operand.id == name) or (
-                isinstance(operand, ast.Attribute) and operand.attr == name
-            ):
-                return True
-    return False

@@ -269,10 +269,14 @@ GENERIC = frozenset(
 )
 
 
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+_SPACE = re.compile(r"\s")
+
+
 def words(name: str) -> list[str]:
     """``"openaiAPIKey2"`` -> ``["openai", "api", "key", "2"]``; separators are dropped."""
     found: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+    for chunk in _SEPARATORS.split(name):
         found.extend(w.lower() for w in _WORD.findall(chunk))
     return found
 
@@ -283,7 +287,10 @@ def env_name(name: str) -> str:
 
 
 def is_url_name(name: str) -> bool:
-    w = words(name)
+    return _is_url_words(words(name))
+
+
+def _is_url_words(w: list[str]) -> bool:
     return bool(w) and (
         any(x in URL_WORDS for x in w)
         or w[-2:] in (["connection", "string"], ["conn", "str"], ["conn", "string"])
@@ -295,15 +302,14 @@ def signal(name: str | None) -> NameSignal:
     """How much ``name`` says that its value is a secret (see the module docstring).
 
     Cached: the same names (``token``, ``api_key``) recur in every module that is read."""
-    if not name or any(c.isspace() for c in name.strip()):
+    if not name or _SPACE.search(name.strip()):
         return NameSignal.NEUTRAL  # no name, or a label ("Password Hashing")
-    upper = env_name(name)
-    if upper in ("BETTER_AUTH_SECRET", "OPENAI_API_KEY"):
-        return NameSignal.STRONG
     w = words(name)
-    if not w or any(x in EXCLUDED_WORDS for x in w) or is_url_name(name):
+    if w in (["better", "auth", "secret"], ["openai", "api", "key"]):
+        return NameSignal.STRONG
+    if not w or not EXCLUDED_WORDS.isdisjoint(w) or _is_url_words(w):
         return NameSignal.EXCLUDED
-    if any(x in STRONG_WORDS for x in w):
+    if not STRONG_WORDS.isdisjoint(w):
         return NameSignal.STRONG
     for previous, word in itertools.pairwise(w):
         singular = word[:-1] if word.endswith("s") else word

@@ -63,6 +63,7 @@ def assign_variables(sites: Sequence[Site]) -> None:
         site.variable, site.rank = proposal(site)
         groups[_group_key(site)].append(site)
     taken: dict[str, str] = {}  # variable -> the secret it holds
+    numbered: dict[str, int] = {}  # variable -> the number _free tries next after it
     ordered = sorted(groups.values(), key=lambda g: min((s.rank, s.path, s.line, s.col) for s in g))
     for group in ordered:
         best = min(group, key=lambda s: (s.rank, s.path, s.line, s.col))
@@ -71,7 +72,7 @@ def assign_variables(sites: Sequence[Site]) -> None:
         if best.rank > 0 and taken.get(variable, secret) != secret:
             # The conventional name is another secret's: the place's own name is better than _2.
             own = [a for s in group if (a := _own_name(s)) and taken.get(a, secret) == secret]
-            variable = own[0] if own else _free(variable, secret, taken)
+            variable = own[0] if own else _free(variable, secret, taken, numbered)
         taken.setdefault(variable, secret)
         verdict = (
             Verdict.SAFE
@@ -93,12 +94,16 @@ def _own_name(site: Site) -> str | None:
     return names.qualified(site.context.prefix, names.env_name(name))
 
 
-def _free(variable: str, secret: str, taken: dict[str, str]) -> str:
+def _free(variable: str, secret: str, taken: dict[str, str], numbered: dict[str, int]) -> str:
+    """``variable``, or the first ``variable_N`` not holding another secret. ``numbered``
+    remembers where the search stopped: a thousand secrets under one name cost a thousand
+    steps, not half a million."""
     if taken.get(variable, secret) == secret:
         return variable
-    number = 2
+    number = numbered.get(variable, 2)
     while taken.get(f"{variable}_{number}", secret) != secret:
         number += 1
+    numbered[variable] = number
     return f"{variable}_{number}"
 
 

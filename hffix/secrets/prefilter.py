@@ -35,9 +35,12 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
-from hffix.secrets.classify import classify, may_be_named_secret
+from hffix.secrets.classify import classify, may_be_named_secret, recognise
+from hffix.secrets.data import is_data_statement
 from hffix.secrets.names import SIGNAL_STEMS, NameSignal, signal
 from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, returned_name
 
@@ -76,7 +79,7 @@ def may_hold_secret(text: str) -> bool:
 
 
 # Where a name sits in the ast: the field holding it, by node type.
-_NAME_FIELDS: dict[type[ast.AST], str] = {
+_NAME_FIELDS: dict[type, str] = {
     ast.Name: "id",
     ast.Attribute: "attr",
     ast.arg: "arg",
@@ -93,27 +96,32 @@ MAX_VALUE = 20_000  # longer strings are data, not secrets (the scan skips them 
 
 @dataclass
 class _Unit:
-    """One statement without the statements nested in it: its strings and its names."""
+    """One statement without the statements nested in it, or one dict entry's value in it:
+    its strings and its names. ``data``: a statement whose strings are data unless their
+    shape says otherwise (:func:`hffix.secrets.data.is_data_statement`), when asked."""
 
     values: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    data: bool = False
 
 
 @dataclass
 class _Units:
-    """Collects the statements of a module worth a look: those whose own lines (a compound
+    """Finds the statements of a module worth a look: those whose own lines (a compound
     statement's decorators and header) hold a string (a quote) and a line of ``hot``, and
     the ``return`` statements holding a string in functions named with a stem. The line
     lists are sorted; ``None`` takes every statement."""
 
     hot: list[int] | None
     quoted: list[int] | None
-    found: list[_Unit] = field(default_factory=list)
+    data: bool = False  # tell data statements apart (see _Unit)
 
-    def add(self, body: list[ast.AST], function: str | None) -> None:
-        """The statements of ``body`` and of every block inside them. ``function`` is the
-        function a ``return`` in ``body`` returns from, if its name holds a stem: HF005 names
-        a returned string after it (``def get_password(): return "…"``)."""
+    def of(self, body: list[ast.stmt], function: str | None) -> Iterator[_Unit]:
+        """The units of the statements of ``body`` and of every block inside them, one
+        statement at a time (the caller stops at the first that may hold a finding).
+        ``function`` is the function a ``return`` in ``body`` returns from, if its name
+        holds a stem: HF005 names a returned string after it (``def get_password(): return
+        "…"``)."""
         for stmt in body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue  # docstrings and other bare strings are never findings
@@ -128,7 +136,7 @@ class _Units:
                 (function is not None and isinstance(stmt, ast.Return))
                 or _meets(self.hot, first, last)
             ):
-                self.found.append(_unit_of(stmt, function))
+                yield from _units_of(stmt, function, data=self.data)
             inner = function
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = stmt.name if _has_stem(stmt.name) else None
@@ -137,7 +145,7 @@ class _Units:
             for name in _BODIES:
                 children = getattr(stmt, name, None)
                 if children:
-                    self.add(children, inner)
+                    yield from self.of(children, inner)
 
 
 def _meets(lines: list[int] | None, first: int, last: int) -> bool:
@@ -180,18 +188,73 @@ def _last_line(node: ast.AST) -> int:
     return max((_last_line(child) for child in ast.iter_child_nodes(node)), default=0)
 
 
-def _unit_of(stmt: ast.AST, function: str | None) -> _Unit:
-    unit = _Unit()
+def _units_of(stmt: ast.stmt, function: str | None, *, data: bool) -> list[_Unit]:
+    """The statement's unit, and one unit per dict entry value inside it.
+
+    HF005 names a string in a dict entry's value after the entry's key, or after a name
+    inside that value (a keyword, a parameter, an environment read), never after what
+    holds the dict (:meth:`hffix.secrets.pysource._Collector._context` stops at the first
+    of them): a table of a hundred thousand entries assigned to ``API_KEYS`` is judged
+    entry by entry, by its keys. A key that is a plain string is a name, never a finding.
+    Walked without recursion (the ``ast`` may be deeper than Python's stack allows), with
+    each node type's fields looked up once."""
+    statement = _Unit(data=data and is_data_statement(stmt))
+    units = [statement]
+    todo: list[tuple[object, _Unit]] = []
     for name, value in ast.iter_fields(stmt):
         if name in _BODIES:
             continue
         for part in value if isinstance(value, list) else (value,):
             if isinstance(part, ast.AST):
-                _collect(part, unit)
-    _own_names(stmt, unit)
+                todo.append((part, statement))
+    _own_names(stmt, statement)
     if function is not None and isinstance(stmt, ast.Return):
-        unit.names += [function, returned_name(function)]
-    return unit
+        statement.names += [function, returned_name(function)]
+    while todo:
+        node, unit = todo.pop()
+        kind = type(node)
+        if kind is ast.Constant:
+            value = cast(ast.Constant, node).value
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            if isinstance(value, str) and 0 < len(value) <= MAX_VALUE:
+                unit.values.append(value)
+            continue
+        if kind is ast.Dict:
+            mapping = cast(ast.Dict, node)
+            for key, item in zip(mapping.keys, mapping.values, strict=True):
+                entry = _Unit(data=unit.data)
+                if isinstance(key, ast.Constant):
+                    named = key.value
+                    if isinstance(named, str) and named:
+                        entry.names.append(named)
+                elif key is not None:
+                    todo.append((key, unit))
+                units.append(entry)
+                todo.append((item, entry))
+            continue
+        fields = _FIELDS.get(kind)
+        if fields is None:
+            if not issubclass(kind, ast.AST):
+                continue  # a name in a list of names (``global a, b``)
+            fields = _FIELDS[kind] = kind._fields
+        name_field = _NAME_FIELDS.get(kind)
+        if name_field is not None:
+            named = getattr(node, name_field)
+            if isinstance(named, str) and named:
+                unit.names.append(named)
+        if kind is ast.alias and cast(ast.alias, node).asname:
+            unit.names.append(cast(str, cast(ast.alias, node).asname))
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if type(child) is list:
+                todo.extend((item, unit) for item in child)
+            elif isinstance(child, ast.AST):
+                todo.append((child, unit))
+    return units
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _own_names(node: ast.AST, unit: _Unit) -> None:
@@ -199,20 +262,6 @@ def _own_names(node: ast.AST, unit: _Unit) -> None:
     name = getattr(node, field_name) if field_name is not None else None
     if isinstance(name, str) and name:
         unit.names.append(name)
-
-
-def _collect(tree: ast.AST, unit: _Unit) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            if isinstance(value, str) and 0 < len(value) <= MAX_VALUE:
-                unit.values.append(value)
-            continue
-        _own_names(node, unit)
-        if isinstance(node, ast.alias) and node.asname:
-            unit.names.append(node.asname)
 
 
 def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
@@ -231,10 +280,12 @@ def _hot_offsets(text: str, lowered: str) -> list[int]:
     return offsets
 
 
+_STEM = re.compile("|".join(map(re.escape, SIGNAL_STEMS)), re.IGNORECASE)
+
+
 def _has_stem(name: str) -> bool:
     """Whether ``name`` could signal anything: every STRONG or WEAK name holds a stem."""
-    lowered = name.lower()
-    return any(stem in lowered for stem in SIGNAL_STEMS)
+    return _STEM.search(name) is not None
 
 
 def _strongest(unit: _Unit) -> NameSignal:
@@ -253,8 +304,12 @@ def _strongest(unit: _Unit) -> NameSignal:
     return best
 
 
-def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
-    """False only if HF005's scan can find nothing in the module whose ``ast`` is ``tree``.
+def may_hold_secret_in(tree: ast.Module, text: str, *, data: bool = False) -> bool:
+    """False only if HF005's scan can find nothing in the module whose ``ast`` is ``tree``;
+    with ``data``, nothing that is not then dropped as data: a statement that
+    :func:`hffix.secrets.data.is_data_statement` calls data (``KEYS = ["…", …]``) counts
+    only for a string recognisable by its shape (a provider token, a private key…), which is
+    a secret wherever it stands.
 
     A finding is a string that :func:`~hffix.secrets.classify.classify` calls a secret under
     no name (its shape, its randomness), or a string that a name makes one. The scan takes
@@ -280,9 +335,14 @@ def may_hold_secret_in(tree: ast.Module, text: str) -> bool:
         quoted = _lines_of(starts, [match.start() for match in _QUOTE.finditer(text)])
         hot = None if anywhere else _lines_of(starts, _hot_offsets(text, lowered))
         collector = _Units(hot, quoted)
-    collector.add(list(tree.body), None)
-    units = collector.found
-    for unit in units:
+    collector.data = data
+    from hffix.secrets.formats import may_have_shape
+
+    for unit in collector.of(tree.body, None):
+        if unit.data:
+            if any(may_have_shape(value) and recognise(value) for value in unit.values):
+                return True
+            continue
         strongest = NameSignal.STRONG if anywhere else None  # found when a value needs it
         for value in unit.values:
             if may_hold_shaped(value) and classify(value) is not None:
