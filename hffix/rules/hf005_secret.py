@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING
 
 from hffix import envfile
+from hffix import fixes as fx  # `fixes` is the rule's applicabilities
 from hffix.findings import FixSafety, Status
 from hffix.project.layout import Layout
 from hffix.repository.workspace import Unreadable
@@ -294,22 +295,31 @@ class HardcodedSecret(Rule):
                 elif site.target_key is not None:
                     targets[site.target_key] = action
             applied: set[NodeKey] = set()
+            rewritten: fx.Edit | None = None
             if planned:
                 scan = modules[path]
                 result, applied = rewrite(scan.module, strings, targets, scan.positions)
                 if applied:
-                    ctx.session.replace_module(path, result)
+                    rewritten = fx.ReplaceModule(path, result)
                     any_fixed = True
+            # One rewritten module resolves every secret moved out of it: safe for a
+            # recognised secret, unsafe for a guess (rewritten only with --unsafe-fixes).
+            module_fix = {
+                verdict_safe: (fx.Fix.safe if verdict_safe else fx.Fix.unsafe)(rewritten)
+                for verdict_safe in (True, False)
+                if rewritten is not None
+            }
             chosen = {id(site) for site in planned}  # by identity: Site's == compares fields
             for site in sorted(by_path[path], key=lambda s: (s.line, s.col)):
                 done = id(site) in chosen and _key_of(site) in applied
-                self._report(ctx, site, applied=done)
+                fix = module_fix[site.detection.verdict is Verdict.SAFE] if done else None
+                self._report(ctx, site, fix=fix)
                 if done:
                     ctx.facts.variables.add(site.variable)
                     ctx.facts.secret_values.update({site.secret, site.raw_secret})
         return any_fixed
 
-    def _report(self, ctx: RuleContext, site: Site, *, applied: bool) -> None:
+    def _report(self, ctx: RuleContext, site: Site, *, fix: fx.Fix | None) -> None:
         detection = site.detection
         text = self.MESSAGE.format(
             kind=detection.kind, masked=detection.masked, where=site.context.where
@@ -317,8 +327,8 @@ class HardcodedSecret(Rule):
         if site.notes:
             text += f" ({', '.join(site.notes)})"
         variable = site.variable
-        if applied:
-            status = Status.FIXED
+        status: Status | None = None  # with a fix, the engine decides
+        if fix is not None:
             if site.fix is Fix.REMOVE_STATEMENT:
                 text += f": the assignment is removed; {variable} must come from the environment"
             else:
@@ -335,10 +345,11 @@ class HardcodedSecret(Rule):
             site.path,
             text,
             status=status,
+            fix=fix,
             line=site.line,
             col=site.col,
             variables=needed,
-            unsafe=detection.verdict is not Verdict.SAFE,
+            unsafe=fix is None and detection.verdict is not Verdict.SAFE,
             secret=True,
         )
 
@@ -419,15 +430,22 @@ class HardcodedSecret(Rule):
         example_written = False
         if fixed or ctx.facts.variables:
             example_written = self._update_example(ctx, is_test)
-        ignored = False
+        ignoring: fx.Fix | None = None
         if dotenvs or example_written:
-            ignored = self._update_gitignore(ctx, dotenvs, example_written)
+            ignoring = self._update_gitignore(ctx, dotenvs, example_written)
+            if example_written and not dotenvs and ignoring is not None and ignoring.edits:
+                ctx.report(
+                    envfile.GITIGNORE,
+                    "`.env`, where the variables go for a local run, is not git-ignored: "
+                    "added `.env` to .gitignore",
+                    fix=ignoring,
+                )
         for path in dotenvs:
-            self._report_dotenv(ctx, path, ignored)
+            self._report_dotenv(ctx, path, ignoring)
 
-    def _report_dotenv(self, ctx: RuleContext, path: str, ignored: bool) -> None:
-        """``ignored``: the .gitignore change that ignores it is in the plan; else the
-        finding says why not and stays for the user (every [fixed] has its change)."""
+    def _report_dotenv(self, ctx: RuleContext, path: str, ignoring: fx.Fix | None) -> None:
+        """``ignoring``: the .gitignore change that ignores it; ``None`` when .gitignore
+        cannot be edited, and the finding says why and stays for the user."""
         text = ctx.text(path)
         if text is None or not ctx.allows(path):
             return
@@ -440,7 +458,7 @@ class HardcodedSecret(Rule):
             if found is not None and found.verdict is Verdict.SAFE:
                 secrets.append(f"{entry.name} ({found.kind} `{found.masked}`)")
         base = posixpath.basename(path)
-        if ignored:
+        if ignoring is not None:
             message = f"`{path}` is not git-ignored: added `{base}` to .gitignore"
         else:
             message = (
@@ -452,37 +470,42 @@ class HardcodedSecret(Rule):
                 f"; it holds {', '.join(secrets)}. If it was ever committed, run "
                 f"`git rm --cached {path}` and rotate them: git history keeps them"
             )
-        status = Status.FIXED if ignored else Status.MANUAL
-        ctx.report(path, message, status=status, variables=names, secret=bool(secrets))
+        ctx.report(
+            path,
+            message,
+            fix=ignoring,
+            status=None if ignoring is not None else Status.MANUAL,
+            variables=names,
+            secret=bool(secrets),
+        )
 
     def _clean_example(self, ctx: RuleContext, path: str) -> None:
         """Example files are committed on purpose: real-looking secrets in them lose their value."""
         text = ctx.text(path)
         if text is None or not ctx.allows(path):
             return
-        lines: list[int] = []
+        found_here = []
         for entry in envfile.entries(text):
             found = classify(entry.value, entry.name)
-            if (
-                found is None
-                or found.verdict is not Verdict.SAFE
-                or not ctx.allows(path, entry.line)
-            ):
-                continue
-            lines.append(entry.line)
+            if found is not None and found.verdict is Verdict.SAFE and ctx.allows(path, entry.line):
+                found_here.append((entry, found))
+        if not found_here:
+            return
+        # One edited example file resolves every value found in it.
+        blanked = envfile.blank_values(text, [entry.line for entry, _ in found_here])
+        fix = fx.Fix.safe(fx.Write(path, blanked))
+        for entry, found in found_here:
             ctx.facts.secret_values.add(entry.value)
             ctx.report(
                 path,
                 f"{found.kind} `{found.masked}` as the value of {entry.name}: the value is "
                 f"removed (example files list names only); rotate it: git history keeps it",
-                status=Status.FIXED,
+                fix=fix,
                 line=entry.line,
                 col=1,
                 variables=[entry.name],
                 secret=True,
             )
-        if lines:
-            ctx.workspace.write(path, envfile.blank_values(text, lines))
 
     def _update_example(self, ctx: RuleContext, is_test: Callable[[str], bool]) -> bool:
         workspace = ctx.workspace
@@ -510,23 +533,31 @@ class HardcodedSecret(Rule):
         updated = envfile.updated_example(current, variables, newline)
         if updated is None:
             return False
-        workspace.write(path, updated)
+        present = envfile.declared_names(current or "")
+        added = sorted(v for v in envfile.declared_names(updated) if v not in present)
+        shown = ", ".join(f"`{name}`" for name in added[:8]) + (", ..." if len(added) > 8 else "")
+        ctx.report(
+            path,
+            f"{path} lists the environment variables the app reads, for the Space's "
+            f"settings: added {shown}",
+            fix=fx.Fix.safe(fx.Write(path, updated)),
+        )
         return True
 
-    def _update_gitignore(self, ctx: RuleContext, dotenvs: list[str], example: bool) -> bool:
-        """Plan the .gitignore lines that ignore ``dotenvs`` (or ``.env``); False when the
-        file exists but cannot be read as text, so nothing can be added."""
+    def _update_gitignore(
+        self, ctx: RuleContext, dotenvs: list[str], example: bool
+    ) -> fx.Fix | None:
+        """The fix that adds the .gitignore lines ignoring ``dotenvs`` (or ``.env``; no edit
+        when they are there); ``None`` when the file exists but cannot be read as text."""
         workspace = ctx.workspace
         path = envfile.GITIGNORE
         current = ctx.text(path) if workspace.exists(path) else None
         if workspace.exists(path) and (current is None or "\x00" in current):
-            return False
+            return None
         wanted = dotenvs or ([".env"] if example else [])
         newline = workspace.newline(path) if workspace.exists(path) else "\n"
         updated = envfile.updated_gitignore(current, wanted, newline)
-        if updated is not None:
-            workspace.write(path, updated)
-        return True
+        return fx.Fix(() if updated is None else (fx.Write(path, updated),))
 
 
 _READ_NEEDLES = ("environ", "getenv", "config(", "env(", "env.", "BaseSettings")
