@@ -116,7 +116,8 @@ class Session:
         return self._memo(self._syntax, path, lambda text: _parse_ast(text, path))
 
     def replace_module(self, path: str, module: cst.Module) -> None:
-        """Write a transformed module back to the view (rules not yet reporting a Fix)."""
+        """Inside a :meth:`Workspace.draft` (a rule planning a multi-file change): write a
+        transformed module to the view, keeping its parse. Elsewhere rules report a Fix."""
         self.apply(Fix.safe(ReplaceModule(path, module)))
 
     def apply(self, fix: Fix) -> None:

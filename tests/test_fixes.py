@@ -151,3 +151,9 @@ def test_no_rule_edits_the_view_itself(
     engine.plan(root, Config(unsafe_fixes=True))
     engine.plan(root, Config())
     assert only_the_engine_edits == []
+
+
+def test_a_fixed_finding_must_carry_its_fix(make_repo: Callable[..., Path]) -> None:
+    ctx = _context(make_repo({"a.py": "x = 1\n"}))
+    with pytest.raises(ValueError, match="carries the Fix"):
+        ctx.report("a.py", "m", status=Status.FIXED)

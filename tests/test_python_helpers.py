@@ -72,10 +72,10 @@ def test_top_level_lines_follow_the_ast() -> None:
     module = cst.parse_module(SAMPLE)
     lines = top_level_lines(module, ast.parse(SAMPLE))
     assert lines is not None
-    assert [lines[id(stmt)] for stmt in module.body] == [1, 4, 10, 13]
+    assert [lines[stmt] for stmt in module.body] == [1, 4, 10, 13]
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     guard = module.body[-1]
-    assert lines[id(guard)] == expected[guard].start.line
+    assert lines[guard] == expected[guard].start.line
     assert top_level_lines(module, ast.parse("x = 1\n")) is None  # not the same text
 
 
@@ -89,9 +89,9 @@ def _freed(text: str, remove: str) -> tuple[list[str], dict[str, set[str]]]:
     freed = freed_imports(module, removed)
     statements = [module.code_for_node(s) for s in freed.statements]
     by_code = {
-        module.code_for_node(s): freed.aliases[id(s)]
+        module.code_for_node(s): freed.aliases[s]
         for s in find_all(module, (cst.Import, cst.ImportFrom))
-        if id(s) in freed.aliases
+        if s in freed.aliases
     }
     return statements, by_code
 

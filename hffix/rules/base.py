@@ -221,6 +221,8 @@ class RuleContext:
                 status = Status.MANUAL
         elif status is None:
             raise ValueError("a finding without a fix needs a status")
+        elif status is Status.FIXED:
+            raise ValueError("a fixed finding carries the Fix that fixes it")
         where = self.positions.locate(path, line, col)
         unsafe = unsafe or status is Status.UNSAFE_FIX
         message = mask_text(message)  # messages quote the repository: never a secret
