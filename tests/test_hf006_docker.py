@@ -39,12 +39,8 @@ def test_harvest() -> None:
         ("LEGACY", "some value"),
     ]
     assert [p for p, _ in found.apt_packages] == ["libpq-dev", "gcc"]
-    assert [p for p, _ in found.pip_packages] == [
-        "uvicorn[standard]>=0.30",
-        "pip",
-        "httpx",
-        "orjson",
-    ]
+    assert [p for p, _ in found.pip_packages] == ["uvicorn[standard]>=0.30", "httpx", "orjson"]
+    assert [(p, kind) for p, _, kind in found.tools] == [("pip", "build tool")]
     assert [f for f, _ in found.pip_files] == ["requirements.txt"]
     assert [i.keyword for i in found.commands] == ["WORKDIR", "CMD"]
     assert found.pip_packages[0][1] == 10  # line of the RUN keyword
@@ -221,23 +217,27 @@ def test_packages_txt_is_merged_with_its_newlines(make_repo: Callable[..., Path]
     assert (root / "packages.txt").read_bytes() == b"ffmpeg\r\nlibgl1\r\ngit\r\n"
 
 
-def test_dockerfiles_outside_the_backend_are_kept(make_repo: Callable[..., Path]) -> None:
+def test_dockerfiles_outside_the_backend_are_reported_and_kept(
+    make_repo: Callable[..., Path],
+) -> None:
     root = make_repo(
         {
             "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
             "frontend/Dockerfile": "FROM node:20\n",
+            "frontend/package.json": "{}\n",
+            ".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:3.11\n",
             "docs/Dockerfile.md": "# not a Dockerfile\n",
-            "Containerfile.notes": "x\n",
+            "docs/Containerfile.txt": "x\n",
         }
     )
+    before = _files(root)
     result = hffix.fix(root, write=True, select=["HF006"])
-    assert result.findings == []
-    assert set(_files(root)) == {
-        "main.py",
-        "frontend/Dockerfile",
-        "docs/Dockerfile.md",
-        "Containerfile.notes",
-    }
+    assert _files(root) == before
+    found = {f.path: f.message for f in result.findings}
+    assert set(found) == {"frontend/Dockerfile", ".devcontainer/Dockerfile"}
+    assert "builds a frontend (frontend/)" in found["frontend/Dockerfile"]
+    assert "development container" in found[".devcontainer/Dockerfile"]
+    assert all(f.status is Status.MANUAL for f in result.findings)
 
 
 def test_pip_packages_reach_requirements_through_hf007(make_repo: Callable[..., Path]) -> None:
@@ -290,3 +290,39 @@ def test_startup_steps_before_the_server() -> None:
     assert startup_steps("cd /app && export X=1 && exec uvicorn main:app", read) == []
     assert startup_steps('["uvicorn", "main:app"]', read) == []
     assert startup_steps("python manage.py migrate", read) == []  # starts no server
+
+
+def test_an_entrypoint_script_runs_the_cmd_through_its_arguments() -> None:
+    from hffix.rules.hf006_docker import startup_steps
+
+    def read(name: str) -> str | None:
+        return 'set -e\nalembic upgrade head\nexec "$@"\n' if name == "./entrypoint.sh" else None
+
+    # ENTRYPOINT ["./entrypoint.sh"] with CMD ["uvicorn", "main:app"]: the script's "$@".
+    assert startup_steps('["./entrypoint.sh", "uvicorn", "main:app"]', read) == [
+        "alembic upgrade head (in ./entrypoint.sh)"
+    ]
+    assert startup_steps('["./entrypoint.sh"]', read) == []  # nothing started: not the app's
+
+
+def test_the_space_s_dockerfile_outside_the_backend(make_repo: Callable[..., Path]) -> None:
+    """docker/api/Dockerfile copies the backend in from the root: it is the Space's; another
+    service's Dockerfile, beside its own code, is kept."""
+    root = make_repo(
+        {
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "frontend/package.json": "{}\n",
+            "docker/api/Dockerfile": "FROM python:3.10\nCOPY backend/ /srv/\nWORKDIR /srv\n"
+            'RUN pip install gunicorn\nCMD ["gunicorn", "app.main:app"]\n',
+            "worker/run.py": "print('work')\n",
+            "worker/Dockerfile": 'FROM python:3.10\nCOPY . /w\nCMD ["python", "/w/run.py"]\n',
+        }
+    )
+    result = hffix.fix(root, write=True, select=["HF001", "HF006", "HF007"])
+    assert result.error is None
+    files = _files(root)
+    assert "docker/api/Dockerfile" not in files and "worker/Dockerfile" in files
+    assert "gunicorn" in files["requirements.txt"].splitlines()
+    kept = [f.message for f in result.findings if f.path == "worker/Dockerfile"]
+    assert kept and "another service (worker/)" in kept[0]

@@ -318,3 +318,161 @@ def test_a_module_importing_a_test_framework_is_test_code() -> None:
     assert not module("import httpx\n")
     assert module("import httpx\n", path="tests/helpers.py")
     assert not module("def f():\n    import pytest\n")  # only module-level imports count
+
+
+# ---------------------------------------------------------------- issue 17: pins, drivers, APIs
+@pytest.mark.parametrize(
+    ("url", "requirement"),
+    [
+        ("mysql://u@h/db", "mysqlclient"),
+        ("mysql+mysqldb://u@h/db", "mysqlclient"),
+        ("mysql+pymysql://u@h/db", "PyMySQL"),
+        ("mysql+aiomysql://u@h/db", "aiomysql"),
+        ("mysql+asyncmy://u@h/db", "asyncmy"),
+        ("mariadb+pymysql://u@h/db", "PyMySQL"),
+        ("postgresql+psycopg://u@h/db", "psycopg[binary]"),
+        ("postgresql+asyncpg://u@h/db", "asyncpg"),
+        ("mssql+pyodbc://u@dsn", "pyodbc"),
+        ("mssql+pymssql://u@h/db", "pymssql"),
+        ("sqlite+aiosqlite:///x.db", "aiosqlite"),
+        ("oracle+oracledb://u@h/db", "oracledb"),
+    ],
+)
+def test_a_driver_for_every_url_scheme(url: str, requirement: str) -> None:
+    assert [n.requirement for n in implied.url_needs(url, "x.py", 1)] == [requirement]
+
+
+def test_mongodb_srv_needs_dnspython_only_with_a_mongo_driver() -> None:
+    url = 'URL = "mongodb+srv://cluster0.example.net/app"\n'
+    assert implied.python_needs("db.py", url) == []
+    assert [n.requirement for n in implied.python_needs("db.py", "import motor\n" + url)] == [
+        "dnspython"
+    ]
+    sql_only = frozenset({implied.SQL})
+    assert list(implied.url_needs(url, "db.py", databases=sql_only)) == []
+
+
+def test_urls_are_read_wherever_the_app_uses_a_toolkit() -> None:
+    source = 'URL = "postgresql+asyncpg://h/db"\n'  # the module imports no toolkit itself
+    families = implied.database_families({"sqlalchemy", "httpx"})
+    needs = implied.python_needs("urls.py", source, databases=families)
+    assert [n.requirement for n in needs] == ["asyncpg"]
+
+
+def test_sqlalchemy_below_2_1_means_psycopg2_and_brings_greenlet() -> None:
+    source = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.ext.asyncio import create_async_engine\n"
+        'engine = create_engine("postgresql://u@h/db")\n'
+    )
+    pinned = implied.python_needs("db.py", source, sqlalchemy="SQLAlchemy==1.4.52", greenlet=False)
+    assert [(n.requirement, n.reason) for n in pinned] == [
+        (
+            "psycopg2-binary",
+            "`SQLAlchemy==1.4.52`, below 2.1, loads psycopg2-binary for `postgresql://` URLs",
+        )
+    ]
+    newest = implied.python_needs("db.py", source)
+    assert {n.requirement for n in newest} == {"greenlet", "psycopg[binary]"}
+
+
+ROOT_VALIDATORS = (
+    "from pydantic import root_validator\n"
+    "class A:\n"
+    "    @root_validator\n"
+    "    def a(cls, v): ...\n"
+    "    @root_validator(skip_on_failure=True)\n"
+    "    def b(cls, v): ...\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "uses"),
+    [
+        ("from pydantic import BaseSettings\n", [(1, True)]),
+        ("from pydantic import BaseModel, validator\n", [(1, False)]),
+        ("from pydantic.env_settings import BaseSettings\n", [(1, True)]),
+        ("from pydantic import Field\nx = Field(..., regex='a')\n", [(1, True)]),
+        (ROOT_VALIDATORS, [(1, False), (1, True)]),  # the import, then the bare decorator
+        ("from pydantic import ConfigDict, field_validator\n", [(2, False), (2, False)]),
+        ("from pydantic_settings import BaseSettings\n", [(2, False)]),
+        ("class A:\n    model_config = {}\n", []),  # no pydantic in the module at all
+        ("import pydantic\nclass A(pydantic.BaseModel):\n    model_config = {}\n", [(2, False)]),
+    ],
+)
+def test_pydantic_api(source: str, uses: list[tuple[int, bool]]) -> None:
+    import ast
+
+    found = implied.pydantic_api("m.py", source, ast.parse(source))
+    assert [(u.version, u.breaks) for u in found] == uses
+
+
+def test_pydantic_api_says_what_it_saw() -> None:
+    import ast
+
+    source = "from pydantic import BaseSettings, validator\n"
+    found = implied.pydantic_api("config.py", source, ast.parse(source))
+    assert [(u.what, u.path, u.line) for u in found] == [
+        ("`from pydantic import BaseSettings`", "config.py", 1),
+        ("`from pydantic import validator`", "config.py", 1),
+    ]
+
+
+def test_setup_py_install_requires_only() -> None:
+    text = (
+        "from setuptools import setup\n"
+        'DEPS = ["fastapi>=0.110", "Markdown"]\n'
+        "setup(name='x', install_requires=DEPS, setup_requires=['setuptools', 'wheel'],\n"
+        "      extras_require={'dev': ['pytest']})\n"
+    )
+    found = manifests.setup_py_requirements("setup.py", text)
+    assert found is not None and found.lines == ["fastapi>=0.110", "Markdown"]
+    computed = "setup(install_requires=open('r.txt').read().split())\n"
+    assert manifests.setup_py_requirements("setup.py", computed) is None
+    assert manifests.setup_py_requirements("setup.py", "setup(\n") is None
+
+
+def test_alternatives_provide_the_same_import() -> None:
+    assert distributions.alternatives("psycopg2") == {"psycopg2-binary"}
+    assert "opencv-python" in distributions.alternatives("opencv-python-headless")
+    assert distributions.alternatives("psycopg") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("app/main.py", True),
+        ("backend/app/routes.py", True),
+        (".claude/skills/api/template.py", False),
+        ("docs/tutorial/main.py", False),
+        ("examples/chat/main.py", False),
+        ("{{cookiecutter.name}}/main.py", False),
+        ("tests/conftest.py", False),
+    ],
+)
+def test_what_may_be_the_app(path: str, expected: bool) -> None:
+    from hffix.deps.tree import is_app_code
+
+    assert is_app_code(path) is expected
+
+
+def test_manifest_folders_are_one_service(tmp_path: Path) -> None:
+    from hffix.deps.tree import manifest_folders
+    from hffix.facts import AppLocation, Facts
+
+    app = "from fastapi import FastAPI\napp = FastAPI()\n"
+    ws = workspace(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'cli'\n",
+            "one/backend/main.py": app,
+            "one/backend/requirements.txt": "fastapi==0.95\n",
+            "two/backend/app/main.py": app,
+            "two/backend/requirements.txt": "fastapi==0.115\n",
+        },
+    )
+    chosen = Facts(app=AppLocation("two/backend/app/main.py", "app", "two/backend"))
+    assert manifest_folders(ws, chosen) == ["two/backend"]  # not the root CLI's pyproject
+    assert manifest_folders(ws, Facts()) == [""]  # two services, none chosen: the root only
+    alone = workspace(tmp_path / "alone", {"pyproject.toml": "", "api/main.py": app})
+    assert manifest_folders(alone, Facts()) == [""]

@@ -52,6 +52,11 @@ CASES = (
         ),
     ),
     InstallCase("hf007-pipfile"),
+    InstallCase(
+        "hf007-pydantic-1-code-keeps-pydantic-1",
+        probe="import pydantic; assert pydantic.VERSION.startswith('1.')",
+    ),
+    InstallCase("hf006-multistage-harvests-the-running-image"),
     InstallCase("hf006-docker-harvest", env={"OPENAI_API_KEY": "placeholder"}),
     InstallCase(
         "hf010-tomllib-fallback",

@@ -125,3 +125,83 @@ def test_an_import_named_like_a_folder_of_the_repository_is_never_guessed(
     result = hffix.fix(root, write=True, select=["HF007"], unsafe_fixes=True)
     assert "services" not in (root / "requirements.txt").read_text()
     assert [f for f in result.findings if f.status is not Status.MANUAL] == []
+
+
+def test_pydantic_1_and_2_api_mixed_is_reported(make_repo: Callable[..., Path]) -> None:
+    root, result = _run(
+        make_repo,
+        {
+            "main.py": "from fastapi import FastAPI\nfrom pydantic import BaseSettings\n"
+            "from pydantic import ConfigDict\napp = FastAPI()\n",
+        },
+    )
+    lines = (root / "requirements.txt").read_text().splitlines()
+    assert "pydantic" in lines and "pydantic<2" not in lines
+    [mixed] = [f for f in result.findings if f.status is Status.MANUAL]
+    assert "mixes pydantic 1 API" in mixed.message and "main.py:2" in mixed.message
+
+
+def test_pydantic_1_code_beside_pydantic_settings_is_reported(
+    make_repo: Callable[..., Path],
+) -> None:
+    root, result = _run(
+        make_repo,
+        {
+            "main.py": "from fastapi import FastAPI\nfrom pydantic import BaseSettings\n"
+            "app = FastAPI()\n",
+            "requirements.txt": "fastapi\nuvicorn\npydantic-settings>=2.1\n",
+        },
+    )
+    assert "pydantic<2" not in (root / "requirements.txt").read_text()
+    [clash] = [f for f in result.findings if f.status is Status.MANUAL]
+    assert "`pydantic-settings>=2.1` needs pydantic 2" in clash.message
+
+
+def test_a_spec_package_no_release_of_which_fits_is_reported(
+    make_repo: Callable[..., Path],
+) -> None:
+    root, result = _run(
+        make_repo,
+        {
+            "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "requirements.txt": "fastapi\nuvicorn\npydantic\npython-dotenv\nSQLAlchemy==1.3.24\n",
+        },
+    )
+    assert "sqlmodel" not in (root / "requirements.txt").read_text()
+    [refused] = [f for f in result.findings if f.status is Status.MANUAL]
+    assert "`sqlmodel`" in refused.message and "`SQLAlchemy==1.3.24`" in refused.message
+
+
+def test_build_and_test_tools_are_not_merged(make_repo: Callable[..., Path]) -> None:
+    root, result = _run(
+        make_repo,
+        {
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "import pkg_resources\nfrom fastapi import FastAPI\n"
+            "app = FastAPI()\n",
+            "backend/requirements.txt": "httpx\npytest==8.2.2\nblack\nsetuptools>=69\n",
+            "requirements.txt": FIVE,
+        },
+    )
+    lines = (root / "requirements.txt").read_text().splitlines()
+    assert "httpx" in lines and "setuptools>=69" in lines  # pkg_resources: setuptools is used
+    assert not {"pytest==8.2.2", "black"} & set(lines)
+    merged = [f.message for f in result.findings if "merged" in f.message]
+    assert merged and "left out build and test tools pytest, black" in merged[0]
+
+
+def test_mysqlclient_brings_its_build_packages(make_repo: Callable[..., Path]) -> None:
+    source = (
+        "from fastapi import FastAPI\nfrom sqlalchemy import create_engine\n"
+        'engine = create_engine("mysql://app@db/app")\napp = FastAPI()\n'
+    )
+    root, _ = _run(
+        make_repo,
+        {"main.py": source, "requirements.txt": FIVE + "SQLAlchemy\n", "packages.txt": "ffmpeg"},
+    )
+    assert "mysqlclient" in (root / "requirements.txt").read_text().splitlines()
+    assert (root / "packages.txt").read_text() == (
+        "ffmpeg\ndefault-libmysqlclient-dev\npkg-config\n"
+    )
+    again = hffix.fix(root, write=True, select=["HF007"])
+    assert again.changes == []

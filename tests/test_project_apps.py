@@ -5,6 +5,7 @@ from __future__ import annotations
 from hffix.project.apps import AppGraph
 from hffix.project.choice import Choice, Chooser, Undecided, option_site, parse_app_option
 from hffix.project.layout import Layout, is_test_path
+from hffix.project.pysummary import summarize
 from hffix.project.runcommands import harvest
 
 
@@ -282,3 +283,73 @@ def test_python_m_package_serves_the_app_its_main_module_starts() -> None:
         "other/api.py": "from fastapi import FastAPI\napp = FastAPI()\n",
     }
     assert chosen(files) == "service/api.py:app"  # never the __main__ module, which runs
+
+
+def test_module_level_configuration_is_recorded() -> None:
+    summary = summarize(
+        "m.py",
+        "app = other.app\napp.include_router(r)\napp.state.db = 1\nsetup(api)\n\n"
+        "@server.get('/')\ndef f():\n    late.x()\n\nif __name__ == '__main__':\n"
+        "    block.run()\n",
+    )
+    assert summary is not None
+    # a name passed to a module-level call counts (`setup(api)`); a decorated def is its line
+    assert summary.configured == {"app": 2, "r": 2, "api": 4, "server": 7}
+
+
+def test_a_factory_call_handed_to_uvicorn_run() -> None:
+    summary = summarize(
+        "run.py",
+        "import sys\nimport uvicorn\nfrom f import create_app, Settings\n\n"
+        "uvicorn.run(create_app(Settings(debug=True), title='Shop'))\n\n"
+        "def serve(port):\n    uvicorn.run(factory.create_app(port=port))\n\n"
+        "if __name__ == '__main__':\n"
+        "    uvicorn.run(create_app(lambda: 1))\n"
+        "    uvicorn.run(create_app(sys.argv[1]))\n",
+    )
+    assert summary is not None
+    calls = [(c.line, c.module_level, c.call) for c in summary.launches]
+    assert [(line, level) for line, level, _ in calls] == [
+        (5, True),
+        (8, False),
+        (11, False),
+        (12, False),
+    ]
+    first, in_function, lambda_, argv = (call for _, _, call in calls)
+    assert first is not None and first.callee == ("create_app",)
+    assert (first.names, first.portable, first.local) == (("Settings",), True, ())
+    assert first.text == "Settings(debug=True), title='Shop'"
+    assert first.arguments == ((5, 23, 5, 43), (5, 45, 5, 57))
+    assert in_function is not None and in_function.callee == ("factory", "create_app")
+    assert in_function.local == ("port",)
+    assert lambda_ is not None and not lambda_.portable
+    assert argv is not None and not argv.portable  # the command line: a Space has none
+
+
+def test_the_script_that_configures_the_object_it_serves_is_chosen() -> None:
+    files = {
+        "api/chat.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "api/main.py": "import uvicorn\nfrom api import chat\n\napp = chat.app\n"
+        "app.add_middleware(M)\n\nif __name__ == '__main__':\n    uvicorn.run(app)\n",
+    }
+    assert chosen(files) == "api/main.py:app"
+    # Only an alias: the module that builds the app is imported.
+    files["api/main.py"] = files["api/main.py"].replace("app.add_middleware(M)\n", "")
+    assert chosen(files) == "api/chat.py:app"
+    # A server started at module level: importing the script would start it.
+    files["api/main.py"] = "import uvicorn\nfrom api import chat\n\napp = chat.app\napp.x = 1\n"
+    files["api/main.py"] += "uvicorn.run(app)\n"
+    assert chosen(files) == "api/chat.py:app"
+
+
+def test_uvicorn_run_of_a_factory_call_names_the_factory_with_its_call() -> None:
+    files = {
+        "shop/factory.py": "from fastapi import FastAPI\n\n\ndef make(title):\n"
+        "    return FastAPI(title=title)\n",
+        "shop/run.py": "import uvicorn\nfrom shop.factory import make\n\n"
+        "if __name__ == '__main__':\n    uvicorn.run(make('Shop'))\n",
+    }
+    result = choose(files)
+    assert isinstance(result, Choice) and result.site.spec() == "shop/factory.py:make()"
+    assert result.named is not None and result.named.launcher == "shop/run.py"
+    assert result.named.call is not None and result.named.call.text == "'Shop'"

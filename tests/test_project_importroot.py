@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import libcst as cst
+import pytest
+
 from hffix.project.apps import AppGraph
-from hffix.project.importroot import ROOT_PACKAGE, ImportRoot, import_root
+from hffix.project.importroot import (
+    ROOT_PACKAGE,
+    ImportRoot,
+    absolute_imports,
+    import_root,
+    make_absolute,
+    shadowed,
+)
 from hffix.project.layout import Layout
 
 
@@ -144,3 +154,121 @@ def test_repository_root_that_is_a_package() -> None:
     assert named.package == "myproj"
     plain = root_of({"__init__.py": "", "api.py": "import routes\n", "routes.py": ""}, "api.py")
     assert plain.package is None and plain.dotted == "api"
+
+
+def test_the_launchers_imports_count_with_the_app_modules() -> None:
+    """`app = chat.app; uvicorn.run(app)` in backend/api/main.py: chat.py imports nothing,
+    but the script's `api.routers` resolves only from backend/, not from its own folder."""
+    files = {
+        "backend/api/main.py": "from api.routers import chat\n\napp = chat.app\n",
+        "backend/api/routers/chat.py": "import fastapi\n\napp = fastapi.FastAPI()\n",
+    }
+    built = AppGraph(Layout(files), files.get)
+    built.discover(list(files))
+    alone = import_root(built, "backend/api/routers/chat.py", "backend/api", "x", weak=True)
+    assert alone.folder == "backend/api"
+    root = import_root(
+        built,
+        "backend/api/routers/chat.py",
+        "backend/api",
+        "x",
+        weak=True,
+        launcher="backend/api/main.py",
+    )
+    assert (root.folder, root.dotted) == ("backend", "api.routers.chat")
+
+
+def test_a_launcher_with_relative_imports_needs_its_package() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/factory.py": "",
+        "shop/run.py": "from .factory import create_app\n",
+    }
+    built = AppGraph(Layout(files), files.get)
+    root = import_root(built, "shop/factory.py", "shop", "x", weak=True, launcher="shop/run.py")
+    assert (root.folder, root.dotted) == ("", "shop.factory")
+
+
+def test_names_found_elsewhere_first() -> None:
+    layout = Layout(
+        {
+            "src/__init__.py": "",
+            "backend/src/main.py": "",
+            "utils.py": "",
+            "backend/utils/text.py": "",
+            "backend/jwt/tokens.py": "",
+            "backend/email/send.py": "",
+            "backend/app/__init__.py": "",
+            "app/__init__.py": "",
+            "backend/plain/x.py": "",
+            "backend/shared/a.py": "",
+            "shared/b.py": "",
+        }
+    )
+    names = ["src", "utils", "jwt", "email", "app", "plain", "shared", "fastapi", "main"]
+    found = {s.name: (s.folder, s.by, s.stdlib) for s in shadowed(layout, ["backend"], names)}
+    assert found == {
+        "src": ("backend/src", "the package src/ at the repository root", False),
+        "utils": ("backend/utils", "the module utils.py at the repository root", False),
+        "jwt": ("backend/jwt", "the module of the distribution PyJWT", False),
+        "email": ("backend/email", "the standard library's module", True),
+    }
+    # backend/app is a regular package: first on sys.path, it wins over the root's app/;
+    # two namespace folders named `shared` join into one package.
+    assert shadowed(layout, [""], names) == []
+
+
+def test_relative_imports_that_reach_the_root() -> None:
+    files = {
+        "__init__.py": "",
+        "main.py": "from .routes import r\nfrom . import models\n",
+        "routes.py": "from .models import M\n\ndef f():\n    from .models import N\n",
+        "models.py": "",
+        "api/__init__.py": "from ..models import M\nfrom .sub import x\n",
+        "api/sub.py": "",
+    }
+    built = AppGraph(Layout(files), files.get)
+    plans = absolute_imports(built, "main.py")
+    assert not isinstance(plans, str)
+    assert [(p.path, p.depth, p.targets) for p in plans] == [
+        ("main.py", 0, {(1, "routes"): "routes", (1, ""): ""}),
+        ("routes.py", 0, {(1, "models"): "models"}),
+    ]
+    files["main.py"] += "from .api import x\n"
+    built = AppGraph(Layout(files), files.get)
+    plans = absolute_imports(built, "main.py")
+    assert not isinstance(plans, str)
+    assert ("api/__init__.py", 1, {(2, "models"): "models"}) in [
+        (p.path, p.depth, p.targets) for p in plans
+    ]
+    module = cst.parse_module(files["api/__init__.py"])
+    plan = next(p for p in plans if p.path == "api/__init__.py")
+    assert make_absolute(module, plan).code == "from models import M\nfrom .sub import x\n"
+    main_plan = next(p for p in plans if p.path == "main.py")
+    code = make_absolute(cst.parse_module("from . import (a as b, models,)\n"), main_plan).code
+    assert code == "import a as b, models\n"  # parentheses and a trailing comma dropped
+    assert make_absolute(cst.parse_module(files["main.py"]), main_plan).code == (
+        "from routes import r\nimport models\nfrom api import x\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"routes.py": "from myproj.models import M\n"}, "imports `myproj.…`"),
+        ({"main.py": "from ..up import x\n"}, "reaches above the repository root"),
+        ({"main.py": "from .json import x\n", "json.py": ""}, "standard library's module"),
+        ({"main.py": "from . import setting\n"}, "`setting` is not a module at the root"),
+    ],
+)
+def test_relative_imports_that_cannot_be_made_absolute(extra: dict[str, str], why: str) -> None:
+    files = {
+        "__init__.py": "",
+        "main.py": "from .routes import r\n",
+        "routes.py": "",
+        "models.py": "",
+    }
+    files.update(extra)
+    built = AppGraph(Layout(files), files.get)
+    found = absolute_imports(built, "main.py")
+    assert isinstance(found, str) and why.replace("the root", "the repository root") in found

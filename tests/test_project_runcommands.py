@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from hffix.project.layout import Layout
-from hffix.project.runcommands import Launch, ShellState, harvest, parse_command, split_words
+from hffix.project.runcommands import (
+    Launch,
+    ShellState,
+    harvest,
+    parse_command,
+    split_words,
+    yaml_values,
+)
 
 
 def launches(files: dict[str, str]) -> list[Launch]:
@@ -184,6 +191,28 @@ def test_dockerfile_script_runs_in_the_container_workdir() -> None:
     assert launch.module == "service" and launch.base == "deploy"
 
 
+def test_dockerfile_built_from_the_root_maps_its_copies_from_there() -> None:
+    launch = only(
+        {
+            "docker/api/Dockerfile": "FROM python\nWORKDIR /srv\nCOPY backend/ /srv/\n"
+            'CMD ["uvicorn", "app.main:app"]\n',
+            "backend/app/main.py": "",
+        }
+    )
+    assert launch.base == "backend" and launch.module == "app.main"
+
+
+def test_dockerfile_stage_built_from_another_keeps_its_state() -> None:
+    launch = only(
+        {
+            "Dockerfile": "FROM python AS base\nWORKDIR /code\nCOPY ./api /code\n"
+            "CMD uvicorn main:app\nFROM base AS prod\nRUN pip install gunicorn\n",
+            "api/main.py": "",
+        }
+    )
+    assert launch.base == "api" and launch.command.line == 4
+
+
 def test_unmappable_workdir_is_unknown() -> None:
     launch = only({"Dockerfile": "FROM python\nWORKDIR /opt/x\nCMD uvicorn main:app\n"})
     assert launch.base is None
@@ -214,3 +243,133 @@ def test_facts_commands_keep_argv_and_workdir() -> None:
         {"Procfile": "web: cd api && uvicorn main:app\n"}.get,
     )
     assert [(c.argv, c.workdir) for c in found.commands] == [(("uvicorn", "main:app"), "api")]
+
+
+# ---------------------------------------------------------------- deployment configurations
+def test_vercel_json_names_the_python_files_it_serves() -> None:
+    found = launches(
+        {
+            "vercel.json": '{"builds": [{"src": "api/index.py", "use": "@vercel/python"},\n'
+            '  {"src": "web/**", "use": "@vercel/static"}],\n'
+            ' "rewrites": [{"source": "/(.*)", "destination": "/api/other.py"}]}\n',
+            "api/index.py": "",
+            "api/other.py": "",
+        }
+    )
+    assert [(f.origin, f.file, f.server, f.command.line) for f in found] == [
+        ("vercel", "api/index.py", True, 1),
+        ("vercel", "api/other.py", True, 3),
+    ]
+    assert launches({"vercel.json": "[1, 2]"}) == launches({"vercel.json": "{"}) == []
+
+
+def test_fly_toml_processes_and_experimental_cmd() -> None:
+    found = launches(
+        {
+            "deploy/fly.toml": 'app = "shop"\n\n[processes]\n'
+            '  web = "uvicorn app.main:app --port 8080"\n'
+            '  worker = "python -m worker"\n\n[experimental]\n  cmd = ["gunicorn", "other:app"]\n',
+        }
+    )
+    assert [(f.origin, f.module, f.base, f.command.line, f.server) for f in found] == [
+        ("fly", "app.main", "deploy", 4, True),
+        ("fly", "worker", "deploy", 5, False),
+        ("fly", "other", "deploy", 8, True),
+    ]
+    assert found[0].priority == 3
+
+
+def test_render_yaml_web_services_in_their_root_dir() -> None:
+    found = launches(
+        {
+            "render.yaml": "services:\n"
+            "  - type: web  # the API\n"
+            "    name: api\n"
+            "    rootDir: backend\n"
+            "    startCommand: 'uvicorn app.main:app --host 0.0.0.0'\n"
+            "  - name: site\n"
+            "    startCommand: |\n"
+            "      cd web\n"
+            "      gunicorn -k uvicorn.workers.UvicornWorker site:app\n"
+            "  - type: worker\n"
+            "    startCommand: uvicorn never:app\n",
+        }
+    )
+    assert [(f.module, f.base, f.command.line) for f in found] == [
+        ("app.main", "backend", 5),
+        ("site", "web", 9),
+    ]
+
+
+def test_app_engine_entrypoint_is_top_level_only() -> None:
+    found = launches(
+        {
+            "svc/app.yaml": "runtime: python310\n"
+            "entrypoint: gunicorn -b :$PORT -k uvicorn.workers.UvicornWorker main:app\n"
+            "handlers:\n  - url: /.*\n    script: auto\n",
+            "other/app.yaml": "env:\n  entrypoint: uvicorn nested:app\n",
+        }
+    )
+    assert [(f.origin, f.module, f.base) for f in found] == [("appengine", "main", "svc")]
+
+
+def test_procfile_variants_are_weaker_than_the_procfile() -> None:
+    found = launches(
+        {"Procfile": "web: uvicorn prod:app\n", "Procfile.dev": "web: uvicorn dev:app --reload\n"}
+    )
+    assert [(f.module, f.origin, f.priority) for f in found] == [
+        ("prod", "procfile", 3),
+        ("dev", "procfile-variant", 2),
+    ]
+
+
+def test_workflow_run_steps_that_start_a_server() -> None:
+    found = launches(
+        {
+            ".github/workflows/e2e.yml": "jobs:\n"
+            "  e2e:\n"
+            "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - name: serve\n"
+            "        working-directory: backend\n"
+            "        run: |\n"
+            "          pip install -r requirements.txt\n"
+            "          uvicorn app.main:app --port 8000 &\n"
+            "          python -m pytest\n"
+            "      - run: python scripts/seed.py\n"
+            "      - run: >\n"
+            "          cd api &&\n"
+            "          uvicorn server:app\n",
+            ".github/workflows/notes.md": "run: uvicorn x:app\n",
+        }
+    )
+    assert [(f.origin, f.module, f.base, f.command.line, f.priority) for f in found] == [
+        ("workflow", "app.main", "backend", 9, 1),
+        ("workflow", "server", "api", 13, 1),
+    ]
+
+
+def test_yaml_values_read_line_by_line() -> None:
+    text = (
+        "# comment\n"
+        "top: 'it''s'\n"
+        "list:\n"
+        '  - key: "a \\"b\\""\n'
+        "    other: plain value # trailing\n"
+        "  - key: >-\n"
+        "      folded\n"
+        "      text\n"
+        "    nested:\n"
+        "      deep: 1\n"
+        "  - key: [flow]\n"
+        "  - key:\n"
+        "      child: 2\n"
+        "plain: continued\n"
+        "  on the next line\n"
+    )
+    assert [(v.line, v.lines, v.siblings) for v in yaml_values(text, "key")] == [
+        (4, [(4, 'a "b"')], {"other": "plain value"}),
+        (6, [(7, "folded text")], {}),
+    ]
+    assert [v.lines for v in yaml_values(text, "top")] == [[(2, "it's")]]
+    assert [v.lines for v in yaml_values(text, "plain")] == [[(14, "continued on the next line")]]

@@ -28,7 +28,11 @@ from tests.verify_helpers import (
 
 MakeRepo = Callable[..., Path]
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+# Every test here but the last boots a server: the quick loop (-m "not slow") skips them.
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX"),
+    pytest.mark.slow,
+]
 
 
 def test_good_app_answers_on_loopback(
@@ -378,7 +382,6 @@ def _ended(pid: int, timeout: float = 5.0) -> bool:
         time.sleep(0.05)
 
 
-@pytest.mark.slow
 def test_a_child_started_by_the_lifespan_is_ended(
     make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

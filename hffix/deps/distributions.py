@@ -292,6 +292,38 @@ EXTRAS_PROVIDE: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+# Distributions that install the same import: one declared provides what any other would
+# (psycopg2 and its binary wheel, OpenCV's four builds). Adding the table's choice beside
+# it installs both, and they overwrite each other's files.
+ALTERNATIVES: tuple[frozenset[str], ...] = (
+    frozenset({"psycopg2", "psycopg2-binary"}),
+    frozenset(
+        {
+            "opencv-python",
+            "opencv-python-headless",
+            "opencv-contrib-python",
+            "opencv-contrib-python-headless",
+        }
+    ),
+    frozenset({"pillow", "pillow-simd"}),
+    frozenset({"faiss-cpu", "faiss-gpu"}),
+    frozenset({"onnxruntime", "onnxruntime-gpu"}),
+    frozenset({"tensorflow", "tensorflow-cpu"}),
+    frozenset({"python-magic", "python-magic-bin"}),
+    frozenset({"beautifulsoup4", "bs4"}),
+)
+
+
+def alternatives(name: str) -> frozenset[str]:
+    """Canonical names of the distributions that install the same import as ``name``."""
+    canonical = canonical_name(name)
+    found: set[str] = set()
+    for group in ALTERNATIVES:
+        if canonical in group:
+            found |= group - {canonical}
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class WrongName:
     """A distribution people install by mistake for a module another distribution provides."""

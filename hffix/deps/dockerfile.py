@@ -1,8 +1,14 @@
 """Reading a Dockerfile for what a Python Space must keep: packages, variables, the command.
 
-Only what HF006 harvests is understood: instructions (continuations joined, comments and
-parser directives skipped), ``ENV`` in both forms, ``RUN`` shell commands split at ``&&``,
-``||``, ``;`` and ``|``, and within them ``pip install`` and ``apt-get``/``apt install``.
+The Dockerfile is parsed by :mod:`hffix.formats.dockerfile` (also HF001's reader); this module
+takes from it what HF006 harvests, and only from the image that runs the app
+(:meth:`~hffix.formats.dockerfile.Dockerfile.run_stage`): ``pip install`` from that stage,
+the stages it is built ``FROM`` and the stages it copies files from (a builder's
+``pip install --prefix``); ``apt-get``/``apk`` packages and ``ENV`` from that stage and the
+stages it is built from (a builder's compilers never reach the image). ``RUN`` shell
+commands are split at ``&&``, ``||``, ``;`` and ``|``. Build, test and development tools
+(:mod:`hffix.deps.tooling`: ``pip install poetry poetry-plugin-export``, ``pytest``) are set
+apart in :attr:`Harvest.tools`, never among the packages.
 
 ``pip install`` arguments come in two kinds. Requirements known by name (``fastapi``,
 ``pkg @ URL``, a VCS URL with ``#egg=``) are :attr:`Harvest.pip_packages`, ready for
@@ -18,14 +24,29 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from hffix.deps.tooling import requirement_tool_kind
+from hffix.formats.dockerfile import Copy, Dockerfile, Instruction, Run, Stage, parse
 from hffix.requirements import requirement_name
 
-_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
-_INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+(.*))?$", re.DOTALL)
+__all__ = [
+    "Copy",
+    "Credential",
+    "ExtraKind",
+    "Harvest",
+    "Instruction",
+    "PipExtra",
+    "Role",
+    "credential_variable",
+    "harvest",
+    "hide_credentials",
+    "repository_path",
+    "role",
+]
+
 _SHELL_SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 # pip options that take a value (the value is not a package).
 _PIP_VALUE_OPTIONS = frozenset(
@@ -56,22 +77,6 @@ _PLAIN_USERS = frozenset({"git", "oauth2", "x-access-token", "x-token-auth", "__
 # A credential the Dockerfile already read from a variable ($TOKEN, ${TOKEN}).
 _SHELL_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$")
 _APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c"})
-
-
-@dataclass(frozen=True)
-class Instruction:
-    keyword: str  # upper case
-    argument: str  # continuations joined
-    line: int  # 1-based line of the keyword
-
-
-@dataclass(frozen=True)
-class Copy:
-    """A ``COPY``/``ADD`` from the build context: what lands where in the image."""
-
-    sources: tuple[str, ...]  # as written, relative to the build context
-    destination: str  # absolute path in the image (WORKDIR applied)
-    into: bool  # the destination is a folder the sources go into (ends with / or several)
 
 
 class ExtraKind(Enum):
@@ -123,57 +128,15 @@ class Harvest:
     apt_packages: list[tuple[str, int]]
     alpine_packages: list[tuple[str, int]]  # apk add: Alpine names, not Debian's
     env: list[tuple[str, str, int]]  # name, value, line
-    commands: list[Instruction]  # CMD / ENTRYPOINT / WORKDIR
+    commands: list[Instruction]  # WORKDIR, and the ENTRYPOINT and CMD the image runs
     pip_extras: list[PipExtra] = field(default_factory=list)
     credentials: list[Credential] = field(default_factory=list)
-
-
-def instructions(text: str) -> Iterator[Instruction]:
-    escape = "\\"
-    lines = text.splitlines()
-    for raw in lines[:5]:
-        match = _ESCAPE_DIRECTIVE.match(raw.strip())
-        if match:
-            escape = match.group(1)
-    buffer: list[str] = []
-    start = 0
-    for number, raw in enumerate(lines, 1):
-        stripped = raw.strip()
-        if not buffer and (not stripped or stripped.startswith("#")):
-            continue
-        if buffer and stripped.startswith("#"):
-            continue  # comment lines inside a continued instruction
-        if not buffer:
-            start = number
-        if stripped.endswith(escape):
-            buffer.append(stripped[: -len(escape)])
-            continue
-        buffer.append(stripped)
-        joined = " ".join(part for part in buffer if part)
-        buffer = []
-        match = _INSTRUCTION.match(joined)
-        if match:
-            yield Instruction(match.group(1).upper(), (match.group(2) or "").strip(), start)
-    if buffer:
-        match = _INSTRUCTION.match(" ".join(buffer))
-        if match:
-            yield Instruction(match.group(1).upper(), (match.group(2) or "").strip(), start)
-
-
-def _env_pairs(argument: str) -> list[tuple[str, str]]:
-    try:
-        words = shlex.split(argument, posix=True)
-    except ValueError:
-        words = argument.split()
-    if words and "=" not in words[0]:
-        # Legacy form: ENV NAME value with spaces
-        return [(words[0], " ".join(words[1:]))]
-    pairs = []
-    for word in words:
-        name, _, value = word.partition("=")
-        if name:
-            pairs.append((name, value))
-    return pairs
+    # Build, test and development tools `pip install` named: (requirement, line, kind).
+    tools: list[tuple[str, int, str]] = field(default_factory=list)
+    # pip packages of stages the app's image is not made of (a `test` stage): (text, line).
+    other_stages: list[tuple[str, int]] = field(default_factory=list)
+    workdir: str = "/"  # the image's working folder when it runs the app
+    pip_files_at: list[tuple[str, PipExtra]] = field(default_factory=list)  # file, context
 
 
 def _words(command: str) -> list[str]:
@@ -338,34 +301,6 @@ def _apt_install(words: list[str]) -> list[str] | None:
     return packages
 
 
-def _expand(value: str, env: dict[str, str]) -> str:
-    def sub(match: re.Match[str]) -> str:
-        return env.get(match.group(1) or match.group(2), match.group(0))
-
-    return re.sub(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)", sub, value)
-
-
-def _copy(argument: str, workdir: str, env: dict[str, str]) -> Copy | None:
-    """A ``COPY``/``ADD`` from the build context (not ``--from`` another stage), or None."""
-    if argument.startswith("["):
-        words: list[str] = re.findall(r'"((?:[^"\\]|\\.)*)"', argument)
-    else:
-        words = _words(argument)
-    if any(w.startswith("--from") for w in words):
-        return None
-    args = [w for w in words if not w.startswith("--")]
-    if len(args) < 2:
-        return None
-    *sources, destination = args
-    kept = tuple(s for s in sources if "://" not in s and not any(c in s for c in "*?["))
-    if not kept:
-        return None
-    destination = _expand(destination, env)
-    into = destination.endswith("/") or len(sources) > 1
-    absolute = posixpath.normpath(posixpath.join(workdir, destination))
-    return Copy(kept, absolute, into)
-
-
 def repository_path(
     path: str, extra: PipExtra, context: str, is_dir: Callable[[str], bool]
 ) -> str | None:
@@ -398,54 +333,105 @@ def repository_path(
     return None
 
 
+class Role(Enum):
+    """What a Dockerfile builds, from what it installs, runs and starts from."""
+
+    BACKEND = "backend"  # a Python image, pip, or a command that starts Python
+    FRONTEND = "frontend"  # Node, nginx...: npm, yarn, a web server, and no Python
+    UNKNOWN = "unknown"
+
+
+_PYTHON_IMAGE = re.compile(
+    r"python|pypy|conda|mamba|uvicorn|gunicorn|fastapi|pytorch|tensorflow|huggingface|jupyter",
+    re.IGNORECASE,
+)
+_FRONTEND_IMAGE = re.compile(
+    r"(^|/)(node|nginx|nginxinc/[\w-]+|httpd|caddy|bun|deno|oven/bun|traefik)(:|@|$)",
+    re.IGNORECASE,
+)
+_PYTHON_COMMAND = re.compile(
+    r"(^|[\s/\"'])(pip3?|uv|poetry|pipenv|python[\d.]*|uvicorn|gunicorn|hypercorn|granian|"
+    r"daphne|fastapi)(\s|$)"
+)
+_FRONTEND_COMMAND = re.compile(r"(^|[\s/\"'])(npm|npx|yarn|pnpm|bun|nginx|vite|next)(\s|$)")
+
+
+def role(text: str) -> Role:
+    """Whether the Dockerfile ``text`` builds a Python backend, a frontend, or neither."""
+    parsed = parse(text)
+    stage = parsed.run_stage()
+    reached = parsed.reached(stage)
+    lineage = parsed.lineage(stage)
+    image = lineage[0].base
+    command = stage.entrypoint or stage.cmd
+    texts = [script for s in reached for run in s.runs for script in run.scripts()]
+    texts += [command.text] if command is not None else []
+    if _PYTHON_IMAGE.search(image) or any(_PYTHON_COMMAND.search(t) for t in texts):
+        return Role.BACKEND
+    if _FRONTEND_IMAGE.search(image) or any(_FRONTEND_COMMAND.search(t) for t in texts):
+        return Role.FRONTEND
+    return Role.UNKNOWN
+
+
 def harvest(text: str) -> Harvest:
-    result = Harvest([], [], [], [], [], [])
-    workdir = "/"
-    copies: list[Copy] = []
-    variables: dict[str, str] = {}
-    for instruction in instructions(text):
-        keyword, line = instruction.keyword, instruction.line
-        if keyword == "FROM":
-            workdir, copies, variables = "/", [], {}
-        elif keyword in {"ENV", "ARG"}:
-            pairs = _env_pairs(instruction.argument)
-            for name, value in pairs:
-                if keyword == "ENV":
-                    result.env.append((name, value, line))
-                if value:
-                    variables[name] = _expand(value, variables)
-        elif keyword == "WORKDIR":
-            target = _expand(instruction.argument.strip(), variables)
-            workdir = posixpath.normpath(posixpath.join(workdir, target))
-        elif keyword in {"COPY", "ADD"}:
-            copy = _copy(instruction.argument, workdir, variables)
-            if copy is not None:
-                copies.append(copy)
-        if keyword in {"CMD", "ENTRYPOINT", "WORKDIR"}:
-            result.commands.append(instruction)
-        elif keyword == "RUN":
-            argument = instruction.argument
-            if argument.startswith("["):
-                argument = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', argument))
-            for command in _SHELL_SPLIT.split(argument):
-                words = _words(command)
-                pip = _pip_install(words)
-                if pip is not None:
-                    found = result.credentials
-                    for package in pip.packages:
-                        result.pip_packages.append((hide_credentials(package, line, found), line))
-                    result.pip_files.extend((f, line) for f in pip.files)
-                    for kind, value in pip.extras:
-                        hidden = hide_credentials(value, line, found)
-                        extra = PipExtra(kind, hidden, line, workdir, tuple(copies))
-                        result.pip_extras.append(extra)
-                    continue
-                apt = _apt_install(words)
-                if apt is not None:
-                    result.apt_packages.extend((p, line) for p in apt)
-                    continue
-                if words[:2] == ["apk", "add"]:
-                    result.alpine_packages.extend(
-                        (w, line) for w in words[2:] if not w.startswith("-")
-                    )
+    """What the image that runs the app installed and set (see the module's documentation)."""
+    parsed = parse(text)
+    stage = parsed.run_stage()
+    reached = parsed.reached(stage)
+    lineage = {s.index for s in parsed.lineage(stage)}
+    result = Harvest([], [], [], [], [], _commands(parsed, stage), workdir=stage.workdir)
+    for current in parsed.stages:
+        if current.index not in {s.index for s in reached}:
+            for run in current.runs:
+                for words in _commands_of(run.scripts()):
+                    pip = _pip_install(words)
+                    if pip is not None:
+                        result.other_stages.extend((p, run.line) for p in pip.packages)
+            continue
+        in_image = current.index in lineage
+        if in_image:
+            result.env.extend(current.env_lines)
+        for run in current.runs:
+            _harvest_run(run, result, in_image=in_image)
     return result
+
+
+def _commands(parsed: Dockerfile, stage: Stage) -> list[Instruction]:
+    """The WORKDIR instructions of the stage's lineage and the ENTRYPOINT and CMD it runs."""
+    found = [w for s in parsed.lineage(stage) for w in s.workdirs]
+    found += [c.instruction for c in (stage.entrypoint, stage.cmd) if c is not None]
+    return sorted(found, key=lambda instruction: instruction.line)
+
+
+def _commands_of(scripts: list[str]) -> list[list[str]]:
+    return [_words(command) for script in scripts for command in _SHELL_SPLIT.split(script)]
+
+
+def _harvest_run(run: Run, result: Harvest, *, in_image: bool) -> None:
+    line = run.line
+    for words in _commands_of(run.scripts()):
+        pip = _pip_install(words)
+        if pip is not None:
+            found = result.credentials
+            for package in pip.packages:
+                tool = requirement_tool_kind(package)
+                if tool is not None:
+                    result.tools.append((package, line, tool))
+                    continue
+                result.pip_packages.append((hide_credentials(package, line, found), line))
+            for file in pip.files:
+                result.pip_files.append((file, line))
+                context = PipExtra(ExtraKind.PATH, file, line, run.workdir, run.copies)
+                result.pip_files_at.append((file, context))
+            for kind, value in pip.extras:
+                hidden = hide_credentials(value, line, found)
+                result.pip_extras.append(PipExtra(kind, hidden, line, run.workdir, run.copies))
+            continue
+        if not in_image:
+            continue  # a builder's system packages never reach the image that runs
+        apt = _apt_install(words)
+        if apt is not None:
+            result.apt_packages.extend((p, line) for p in apt)
+            continue
+        if words[:2] == ["apk", "add"]:
+            result.alpine_packages.extend((w, line) for w in words[2:] if not w.startswith("-"))

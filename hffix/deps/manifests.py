@@ -7,13 +7,18 @@
   ``extras``, ``markers``, ``python`` and ``platform``; ``optional = true`` entries belong to an
   extra and are left out, as are git/url/path sources that cannot be expressed portably.
 * ``Pipfile`` ``[packages]``: versions are PEP 440 already (``"*"`` = any).
+* ``setup.py``: the ``install_requires`` of its ``setup(...)`` call when it is written out
+  (a list of strings, or a module-level name bound to one); ``setup_requires`` is what
+  builds the project, not what runs it.
 
 Optional dependencies, dependency groups and dev dependencies (uv, PDM, Hatch, Poetry groups,
-Pipfile ``[dev-packages]``) are not what the Space runs and are left out.
+Pipfile ``[dev-packages]``, ``extras_require``, ``tests_require``) are not what the Space
+runs and are left out.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -244,3 +249,58 @@ def pipfile_packages(path: str, text: str) -> Declared:
         except InvalidRequirement as exc:
             declared.problems.append(f"`{name}`: {exc}")
     return declared
+
+
+def setup_py_requirements(path: str, text: str) -> Declared | None:
+    """``install_requires`` of a ``setup.py``, or ``None`` when it has no such list written
+    out (computed from a file, which is then merged itself, or not there at all)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    lists: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                lists[target.id] = node.value
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or _call_name(call.func) != "setup":
+            continue
+        for keyword in call.keywords:
+            if keyword.arg != "install_requires":
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Name):
+                value = lists.get(value.id, value)
+            items = _strings(value)
+            if items is None:
+                return None
+            declared = Declared(f"{path} (install_requires)")
+            for item in items:
+                try:
+                    Requirement(item)
+                    declared.lines.append(item)
+                except InvalidRequirement as exc:
+                    declared.problems.append(f"`{item}` is not a valid requirement: {exc}")
+            return declared
+    return None
+
+
+def _call_name(function: ast.expr) -> str:
+    if isinstance(function, ast.Name):
+        return function.id
+    return function.attr if isinstance(function, ast.Attribute) else ""
+
+
+def _strings(node: ast.expr) -> list[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    items = []
+    for element in node.elts:
+        if not isinstance(element, ast.Constant) or not isinstance(element.value, str):
+            return None
+        items.append(element.value)
+    return items

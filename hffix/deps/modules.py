@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
+from hffix.deps.tree import is_app_code
 from hffix.project.layout import is_test_path
 from hffix.repository.workspace import Unreadable, Workspace, is_python_path
 
@@ -242,7 +243,11 @@ def runtime_files(
                     located.setdefault(path, root)
     start = [p for p in entries if workspace.exists(p)]
     if not start:
-        return [p for p in workspace.paths() if p.endswith(".py") and not is_test_path(p)]
+        return [
+            p
+            for p in workspace.paths()
+            if p.endswith(".py") and not is_test_path(p) and is_app_code(p)
+        ]
     seen: set[str] = set()
     packages: set[str] = set()  # folders of first-party packages the app imports from
     todo = list(start)

@@ -1,11 +1,18 @@
 """Which app the Space serves, and the reason given to the user.
 
 In order: ``--app`` / ``[tool.hffix] app``; an ``app`` the root ``main.py`` already
-exposes; the app the run commands name (Dockerfile and Procfile over Makefile and
-scripts over ``uvicorn.run("...")`` in code; commands of equal weight that disagree make
-the choice ambiguous unless one app contains the others); the one app that mounts, includes
-or wraps all the others; the shallowest. Test code is never a candidate. When none of these
-decides, :class:`Undecided` lists the candidates and nothing is written.
+exposes; the app the run commands name (Dockerfile, Procfile and deployment configurations
+over Procfile variants, Makefile and scripts over ``uvicorn.run(...)`` in code and CI
+steps; commands of equal weight that disagree make the choice ambiguous unless one app
+contains the others); the one app that mounts, includes or wraps all the others; the
+shallowest. Test code is never a candidate. When none of these decides, :class:`Undecided`
+lists the candidates and nothing is written.
+
+``uvicorn.run(app)`` names the object; the module imported for it is the script itself
+when the script configures that object at module level (routes, middleware added after
+``app = chat.app``), else the module that builds it. ``uvicorn.run(create_app(...))``
+names the factory with the call (:class:`~hffix.project.pysummary.FactoryCall`), which
+HF001 reproduces in main.py.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from dataclasses import dataclass
 from hffix.facts import RunCommand
 from hffix.project.apps import AppGraph, AppSite, Origin, site_depth
 from hffix.project.layout import Layout, ancestors, depth, join, parent
-from hffix.project.pysummary import Binding, CodeLaunch
+from hffix.project.pysummary import Binding, CodeLaunch, FactoryCall
 from hffix.project.runcommands import APP_SPEC, Launch, ShellState, parse_command
 
 FASTAPI_CLI_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
@@ -32,6 +39,8 @@ class Named:
     priority: int
     describe: str
     python_path: tuple[str, ...] = ()
+    launcher: str | None = None  # the module whose code starts the server (uvicorn.run)
+    call: FactoryCall | None = None  # uvicorn.run(create_app(...)): the call to reproduce
 
 
 @dataclass(frozen=True)
@@ -101,34 +110,60 @@ class Chooser:
         )
 
     def _code_objects(self) -> list[Named]:
-        """``uvicorn.run(app)``: the module serves that object when run as a script."""
+        """``uvicorn.run(app)``: the module serves that object when run as a script;
+        ``uvicorn.run(create_app(...))``: that factory, called with those arguments."""
         found: list[Named] = []
         for path, summary in sorted(self.graph.summaries.items()):
             for code in summary.launches if summary else ():
-                if code.app is None or code.app.factory is not None:
-                    continue
-                site = self._site_for_object(path, code.app.parts, code.line)
+                site, shown = self._code_site(path, code)
                 if site is not None and self.usable(site):
-                    where = f"`uvicorn.run({'.'.join(code.app.parts)})` ({path}:{code.line})"
-                    found.append(Named(site, parent(path), None, 1, where))
+                    where = f"`uvicorn.run({shown})` ({path}:{code.line})"
+                    call = code.call if site.factory else None
+                    found.append(Named(site, parent(path), None, 1, where, (), path, call))
         return found
 
-    def _site_for_object(self, path: str, parts: tuple[str, ...], line: int) -> AppSite | None:
+    def _code_site(self, path: str, code: CodeLaunch) -> tuple[AppSite | None, str]:
+        """The site ``uvicorn.run(...)`` in ``path`` serves, and how to show the argument."""
+        if code.call is not None:
+            shown = f"{'.'.join(code.call.callee)}({'...' if code.call.arguments else ''})"
+            return self._factory_site(path, code.call, code.line), shown
+        if code.app is None or code.app.factory is not None or not code.app.parts:
+            return None, ""
+        site = self._site_for_object(path, code.app.parts, code.line, code.module_level)
+        return site, ".".join(code.app.parts)
+
+    def _factory_site(self, path: str, call: FactoryCall, line: int) -> AppSite | None:
+        resolved = self.graph.resolve(path, call.callee, 0, line)
+        if resolved is None or resolved.origin is None or resolved.kind != "factory":
+            return None
+        origin = resolved.origin
+        return self.graph.site_at(origin.path, origin.name)
+
+    def _site_for_object(
+        self, path: str, parts: tuple[str, ...], line: int, module_level: bool = False
+    ) -> AppSite | None:
         resolved = self.graph.resolve(path, parts, 0, None)
         if resolved is None or resolved.origin is None or resolved.kind != "app":
             return None
-        sites = [s for s in self.graph.sites if s.origin == resolved.origin]
+        origin = resolved.origin
+        sites = [s for s in self.graph.sites if s.origin == origin]
         if not sites:
             return None
-        # The module that builds the app, else the script itself; never a __main__.py,
-        # whose import would run it; never the factory when an object made by it is served
-        # (calling the factory again builds an app without the routes added afterwards).
+        summary = self.graph.summary(path)
+        configured = summary.configured if summary is not None else {}
+        # The script itself when it configures the object it serves (`app = chat.app;
+        # app.include_router(users.router)`: importing only chat.py would lose those routes)
+        # and importing it starts nothing; else the module that builds the app, else the
+        # script. Never a __main__.py, whose import would run it; never the factory when an
+        # object made by it is served (calling the factory again builds an app without the
+        # routes added afterwards).
         return min(
             sites,
             key=lambda s: (
                 s.path.endswith("__main__.py"),
                 s.factory,
-                s.path != resolved.origin.path,  # type: ignore[union-attr]
+                not (s.path == path and s.name in configured and not module_level),
+                s.path != origin.path,
                 s.path != path,
                 s.path,
             ),
@@ -211,9 +246,11 @@ class Chooser:
             site = local[0] if len(local) == 1 else None
         if site is None:
             return None
-        folder = parent(path)
+        folder: str | None = parent(path)
         while folder and self.layout.is_regular_package(folder):
             folder = parent(folder)
+        if launch.origin == "vercel":
+            folder = None  # Vercel loads the file by path: its imports say where they resolve
         return Named(site, folder, launch.command.workdir, launch.priority, launch.describe())
 
     def _script(self, launch: Launch, path: str, base: str) -> Named | None:
@@ -232,10 +269,20 @@ class Chooser:
                         site = self.graph.site_at(found.path, match["attr"])
                         base = folder
                         break
-            elif code.app is not None and code.app.parts:
-                site = self._site_for_object(path, code.app.parts, code.line)
+            else:
+                site, _ = self._code_site(path, code)
             if site is not None:
-                return Named(site, base, launch.command.workdir, launch.priority, launch.describe())
+                call = code.call if site.factory else None
+                return Named(
+                    site,
+                    base,
+                    launch.command.workdir,
+                    launch.priority,
+                    launch.describe(),
+                    (),
+                    path,
+                    call,
+                )
         local = [s for s in self.graph.sites if s.path == path and not s.factory]
         if len(local) == 1:
             return Named(local[0], base, launch.command.workdir, launch.priority, launch.describe())

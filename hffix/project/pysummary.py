@@ -125,6 +125,18 @@ class ImportRef:
 
 
 @dataclass(frozen=True)
+class FactoryCall:
+    """``create_app(settings=Settings(), title="Shop")`` handed to ``uvicorn.run``."""
+
+    callee: tuple[str, ...]  # the name and attribute chain called
+    arguments: tuple[tuple[int, int, int, int], ...]  # each argument's span (line, col, ...)
+    text: str  # the arguments as ``ast.unparse`` writes them, when the source is not at hand
+    names: tuple[str, ...] = ()  # plain names the arguments read, in order
+    portable: bool = True  # only literals, names, attributes, calls, operators, containers
+    local: tuple[str, ...] = ()  # names read that the enclosing function binds itself
+
+
+@dataclass(frozen=True)
 class CodeLaunch:
     """A server started from Python: ``uvicorn.run("app.main:app")``, ``uvicorn.run(app)``,
     ``subprocess.run(["uvicorn", ...])``."""
@@ -135,6 +147,8 @@ class CodeLaunch:
     factory: bool = False
     app_dir: str | None = None
     words: tuple[str, ...] = ()  # a command line started as a process
+    call: FactoryCall | None = None  # uvicorn.run(create_app(...)): the factory and arguments
+    module_level: bool = False  # runs when the module is imported (not in a function or block)
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,10 @@ class ModuleSummary:
     sys_path_outside: bool = False  # adds a folder above the repository root
     paths: list[PathUse] = field(default_factory=list)
     fastapi_classes: set[str] = field(default_factory=set)  # local names of FastAPI classes
+    # Module-level names the module configures at module level, with the first line:
+    # ``app.include_router(...)``, ``app.state.x = ...``, ``@app.get(...)``.
+    configured: dict[str, int] = field(default_factory=dict)
+    sys_path_unknown: bool = False  # changes sys.path with a value that cannot be evaluated
 
     def binding_before(self, name: str, line: int | None) -> Binding | None:
         """The module-level value ``name`` has when line ``line`` runs (None: the final one)."""
@@ -228,6 +246,8 @@ class _Summarizer:
         self.summary = ModuleSummary(path)
         self.aliases: dict[str, str] = {}  # local name -> qualified name, from every import
         self.constants: dict[str, ast.expr] = {}  # module-level NAME = <expr>, assigned once
+        self.scopes: list[_Scope] = []  # functions, lambdas and classes, anywhere
+        self.guards: list[tuple[int, int]] = []  # line ranges of `if __name__ == "__main__":`
         imports: list[ast.Import | ast.ImportFrom] = []
         calls: list[ast.Call] = []
         for node in ast.walk(tree):  # the one walk over the whole module
@@ -235,6 +255,8 @@ class _Summarizer:
                 calls.append(node)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.append(node)
+            elif isinstance(node, _SCOPES):
+                self.scopes.append(node)
         self._collect_aliases(imports, tree)
         self._collect_constants(tree)
         self._module_level(tree.body)
@@ -306,6 +328,7 @@ class _Summarizer:
             if is_main_guard(node):
                 assert isinstance(node, ast.If)
                 self.summary.main_block_line = node.lineno
+                self.guards.append((node.lineno, node.end_lineno or node.lineno))
                 for inner in node.body:
                     for binding in self._bindings(inner):
                         self.summary.main_block.append(binding)
@@ -315,8 +338,34 @@ class _Summarizer:
                 self.summary.history.setdefault(binding.name, []).append(binding)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._record_import(node)
+            self._configures(node)
             for child in _nested_bodies(node):
                 self._module_level(child)
+
+    def _configures(self, node: ast.stmt) -> None:
+        """Record the name a module-level statement configures (`app.add_middleware(...)`,
+        `app.state.db = db`, a function decorated with `@app.get(...)`)."""
+        receivers: list[ast.expr] = []
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            receivers.append(call.func)
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(arg, ast.Name):  # setup_routes(app)
+                    self.summary.configured.setdefault(arg.id, node.lineno)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            receivers.extend(t for t in targets if isinstance(t, (ast.Attribute, ast.Subscript)))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                receivers.append(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        for receiver in receivers:
+            while isinstance(receiver, ast.Subscript):
+                receiver = receiver.value
+            if not isinstance(receiver, ast.Attribute):
+                continue
+            chain = _chain(receiver)
+            if chain is not None:
+                self.summary.configured.setdefault(chain[0], node.lineno)
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
         summary = self.summary
@@ -492,6 +541,8 @@ class _Summarizer:
             elif qualified in {"sys.path.insert", "sys.path.append"}:
                 value = call.args[-1] if call.args else None
                 self._sys_path(value)
+            elif qualified is not None and qualified.startswith("sys.path."):
+                self.summary.sys_path_unknown = True  # extend, remove, ... : not followed
             else:
                 words = _command_words(call)
                 if words:
@@ -512,24 +563,79 @@ class _Summarizer:
         spec = _text(first)
         if spec is None and isinstance(first, ast.Name) and first.id in self.constants:
             spec = _text(self.constants[first.id])
+        module_level = self._module_level_line(call)
         if spec is not None:
-            launch = CodeLaunch(call.lineno, spec=spec, factory=factory, app_dir=app_dir)
+            launch = CodeLaunch(
+                call.lineno, spec=spec, factory=factory, app_dir=app_dir, module_level=module_level
+            )
             self.summary.launches.append(launch)
             return
         chain = _chain(first)
         if chain is not None:
-            self.summary.launches.append(CodeLaunch(call.lineno, app=Target(chain)))
+            launch = CodeLaunch(call.lineno, app=Target(chain), module_level=module_level)
+            self.summary.launches.append(launch)
         elif isinstance(first, ast.Call):
             callee = _chain(first.func)
             if callee is not None:  # uvicorn.run(create_app())
                 target = Target((), factory=callee[-1]) if len(callee) == 1 else None
-                self.summary.launches.append(CodeLaunch(call.lineno, app=target))
+                made = self._factory_call(first, callee)
+                launch = CodeLaunch(call.lineno, app=target, call=made, module_level=module_level)
+                self.summary.launches.append(launch)
+
+    def _scope_of(self, node: ast.expr) -> _Scope | None:
+        """The innermost function, lambda or class holding ``node``."""
+        line, column = node.lineno, node.col_offset
+        best: _Scope | None = None
+        for scope in self.scopes:
+            start, end = scope.lineno, scope.end_lineno or scope.lineno
+            if not start <= line <= end or scope is node:
+                continue
+            if line == start and column < scope.col_offset:
+                continue
+            if best is None or start >= best.lineno:
+                best = scope
+        return best
+
+    def _module_level_line(self, node: ast.expr) -> bool:
+        if self._scope_of(node) is not None:
+            return False
+        return not any(start <= node.lineno <= end for start, end in self.guards)
+
+    def _factory_call(self, call: ast.Call, callee: tuple[str, ...]) -> FactoryCall:
+        nodes: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+        spans = tuple(
+            (n.lineno, n.col_offset, n.end_lineno or n.lineno, n.end_col_offset or 0) for n in nodes
+        )
+        try:
+            text = ast.unparse(call)[len(ast.unparse(call.func)) + 1 : -1]
+        except (RecursionError, ValueError):
+            text = ""
+        names: list[str] = []
+        portable = True
+        for argument in nodes:
+            for child in ast.walk(argument):
+                if isinstance(child, ast.Name):
+                    if child.id not in names:
+                        names.append(child.id)
+                elif not isinstance(child, _PORTABLE):
+                    portable = False
+                if isinstance(child, (ast.Name, ast.Attribute)) and (
+                    self.qualify(child) in _COMMAND_LINE
+                ):
+                    portable = False  # what the command line said: a Space has none
+        scope = self._scope_of(call)
+        local: tuple[str, ...] = ()
+        if scope is not None:
+            bound = _bound_in(scope)
+            local = tuple(n for n in names if n in bound)
+        return FactoryCall(callee, spans, text, tuple(names), portable, local)
 
     def _sys_path(self, node: ast.expr | None) -> None:
         if node is None:
             return
         value = self.evaluate(node)
         if value is None:
+            self.summary.sys_path_unknown = True
             return
         kind, where = value
         if kind == "repo":
@@ -652,6 +758,54 @@ def _down(value: tuple[str, str] | None, part: str) -> tuple[str, str] | None:
     if joined.startswith("../"):
         return ("outside", "")
     return ("repo", "" if joined == "." else joined)
+
+
+_COMMAND_LINE = frozenset({"sys.argv", "input", "sys.stdin", "getpass.getpass"})
+_Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# What the arguments of a factory call may hold for hffix to write them into main.py.
+_PORTABLE = (
+    ast.Constant,
+    ast.Name,
+    ast.Attribute,
+    ast.Call,
+    ast.keyword,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Subscript,
+    ast.Slice,
+    ast.Starred,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.expr_context,
+    ast.operator,
+    ast.unaryop,
+    ast.boolop,
+    ast.cmpop,
+)
+
+
+def _bound_in(scope: _Scope) -> set[str]:
+    """Names a function (or class) binds itself: parameters, assignments, imports, loops."""
+    names: set[str] = set()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = scope.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                names.add(arg.arg)
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".")[0])
+    return names
 
 
 def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:

@@ -3,13 +3,23 @@
 Sources, read from the current workspace view (HF006 deletes Dockerfiles later, so HF001
 reads them first):
 
-- Dockerfiles (``Dockerfile``, any case, ``Dockerfile.*``, ``*.Dockerfile``): the last
-  stage's ``ENTRYPOINT``/``CMD`` (exec and shell form), ``WORKDIR``, ``ENV PYTHONPATH`` and
-  ``COPY``/``ADD`` so that container paths map back to repository folders; a script the
-  container runs (``CMD ["./start.sh"]``) is read with the container's working folder.
-- ``Procfile`` lines, ``Makefile`` recipes (simple ``$(VAR)`` definitions expanded), shell
-  scripts (``cd`` followed, ``cd "$(dirname "$0")"`` understood), ``[project.scripts]`` and
-  ``[tool.poetry.scripts]`` in ``pyproject.toml``.
+- Dockerfiles (any name :func:`is_dockerfile` accepts: ``Dockerfile`` in any case,
+  ``Dockerfile.*``, ``*.Dockerfile``, ``Containerfile``), parsed by
+  :mod:`hffix.formats.dockerfile`: the last stage's ``ENTRYPOINT``/``CMD`` (exec and shell
+  form), ``WORKDIR``, ``ENV PYTHONPATH`` and ``COPY``/``ADD`` so that container paths map
+  back to repository folders (from the Dockerfile's folder, or the root when the copies
+  name root folders); a script the container runs (``CMD ["./start.sh"]``) is read with
+  the container's working folder.
+- ``Procfile`` lines (and ``Procfile.dev``-style variants, weaker), ``Makefile`` recipes
+  (simple ``$(VAR)`` definitions expanded), shell scripts (``cd`` followed, ``cd
+  "$(dirname "$0")"`` understood), ``[project.scripts]`` and ``[tool.poetry.scripts]`` in
+  ``pyproject.toml``.
+- Deployment configurations: ``vercel.json`` (the ``.py`` files its ``builds``, ``routes``
+  and ``rewrites`` name), ``fly.toml`` (``[processes]``, ``[experimental] cmd``),
+  ``render.yaml`` (``startCommand``, run in ``rootDir``), App Engine's ``app.yaml``
+  (``entrypoint``); and, weakest, ``run:`` steps of GitHub workflows that start a server
+  (in their ``working-directory``). YAML is read line by line (:func:`yaml_values`): block
+  mappings, sequences, plain, quoted and block scalars, which is all these files use.
 
 A :class:`Launch` is one server or Python program a command starts: ``uvicorn``,
 ``gunicorn``, ``hypercorn``, ``granian``, ``daphne`` (``MODULE:ATTR``, ``--factory``,
@@ -28,11 +38,25 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from hffix.facts import RunCommand
+from hffix.formats import dockerfile as dockerfile_format
 from hffix.project.layout import Layout, join, parent
 
 SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "granian", "daphne", "fastapi"})
 # How much a source says about how the app is deployed; higher wins when sources disagree.
-PRIORITY = {"docker": 3, "procfile": 3, "make": 2, "script": 2, "pyproject": 1, "python": 1}
+PRIORITY = {
+    "docker": 3,
+    "procfile": 3,
+    "vercel": 3,
+    "fly": 3,
+    "render": 3,
+    "appengine": 3,
+    "procfile-variant": 2,
+    "make": 2,
+    "script": 2,
+    "pyproject": 1,
+    "python": 1,
+    "workflow": 1,
+}
 APP_SPEC = re.compile(
     r"^(?P<module>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):(?P<attr>[A-Za-z_]\w*)(?P<call>\(.*\))?$"
 )
@@ -44,9 +68,12 @@ _SKIP_FIRST = frozenset({"echo", "printf", "pip", "pip3", "apt-get", "apk", "npm
 _MAKE_VAR = re.compile(r"^([A-Za-z_][\w.]*)\s*(?::=|::=|\?=|=)\s*(.*)$")
 _MAKE_REF = re.compile(r"\$[({]([A-Za-z_][\w.]*)[)}]")
 _SCRIPT_DIR_HINTS = ("dirname", "BASH_SOURCE", "$0", "${0")
-_DOCKERFILE = re.compile(r"(^|/)(dockerfile(\.[^/]*)?|[^/]*\.dockerfile)$", re.IGNORECASE)
 _SHELL_SCRIPT = re.compile(r"\.(sh|bash)$")
 _MAKEFILE = re.compile(r"(^|/)(GNUmakefile|makefile|Makefile|[^/]*\.mk)$")
+_PROCFILE_VARIANT = re.compile(r"^Procfile\.[\w.-]+$")
+_WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+_YAML_KEY = re.compile(r"""^(?P<key>[\w.-]+|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]+(?P<value>.*))?$""")
+_BLOCK = re.compile(r"^[|>][+-]?\d?[+-]?$")
 
 PathMapper = Callable[[str], "str | None"]
 
@@ -56,7 +83,7 @@ class Launch:
     """A server or Python program one run command starts."""
 
     command: RunCommand
-    origin: str  # "docker", "procfile", "make", "script", "pyproject" or "python"
+    origin: str  # a key of PRIORITY: "docker", "procfile", "make", "python", ...
     module: str | None = None  # "app.main" of app.main:app, or of python -m app.main
     attribute: str | None = None  # "app" of app.main:app; the function of a pyproject script
     file: str | None = None  # repository path of python FILE.py or fastapi run FILE
@@ -389,44 +416,17 @@ def _joined(parts: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- Dockerfiles
+# Parsed by hffix.formats.dockerfile (HF006/HF007 read the same model); here the stage that
+# runs is mapped back to the repository and its command to launches.
+is_dockerfile = dockerfile_format.is_dockerfile
+exec_form = dockerfile_format.exec_form
+
+
 @dataclass
 class _Copy:
     container: str
     repo: str
     is_dir: bool
-
-
-@dataclass
-class _Stage:
-    workdir: str = "/"
-    env: dict[str, str] = field(default_factory=dict)
-    copies: list[_Copy] = field(default_factory=list)
-    entrypoint: tuple[list[str], bool, int] | None = None  # (words, exec form, line)
-    cmd: tuple[list[str], bool, int] | None = None
-
-
-def is_dockerfile(path: str) -> bool:
-    return _DOCKERFILE.search(path) is not None
-
-
-def _expand(value: str, env: dict[str, str]) -> str:
-    def sub(match: re.Match[str]) -> str:
-        return env.get(match.group(1) or match.group(2), match.group(0))
-
-    return re.sub(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)", sub, value)
-
-
-def exec_form(rest: str) -> list[str] | None:
-    """The words of a Dockerfile exec-form argument (`["uvicorn", "main:app"]`), or None."""
-    if not rest.startswith("["):
-        return None
-    try:
-        value = json.loads(rest)
-    except ValueError:
-        return None
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [str(v) for v in value]
-    return None
 
 
 class DockerMapper:
@@ -464,79 +464,23 @@ class DockerMapper:
         return bases.pop() if len(bases) == 1 else None
 
 
-def _docker_stages(text: str, folder: str, layout: Layout) -> list[_Stage]:
-    escape = "\\"
-    for raw in text.splitlines():
-        directive = re.match(r"^#\s*escape\s*=\s*(\S)\s*$", raw)
-        if directive:
-            escape = directive.group(1)
-            continue
-        if raw.strip() and not raw.lstrip().startswith("#"):
-            break
-    stages: list[_Stage] = [_Stage()]
-    for number, line in logical_lines(text, escape=escape):
-        instruction, _, rest = line.strip().partition(" ")
-        keyword = instruction.upper()
-        rest = rest.strip()
-        stage = stages[-1]
-        if keyword == "FROM":
-            stages.append(_Stage())
-        elif keyword == "WORKDIR":
-            target = _expand(rest, stage.env)
-            stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, target))
-        elif keyword in {"ENV", "ARG"}:
-            _docker_env(rest, stage.env, keyword == "ARG")
-        elif keyword in {"COPY", "ADD"}:
-            _docker_copy(rest, stage, folder, layout)
-        elif keyword in {"CMD", "ENTRYPOINT"}:
-            exec_words = exec_form(rest)
-            value = (
-                (exec_words, True, number) if exec_words is not None else ([rest], False, number)
-            )
-            if keyword == "CMD":
-                stage.cmd = value
-            else:
-                stage.entrypoint = value
-    return stages
-
-
-def _docker_env(rest: str, env: dict[str, str], is_arg: bool) -> None:
-    words = split_words(rest)
-    if words and "=" not in words[0]:
-        if is_arg:
-            return
-        if len(words) >= 2:
-            env[words[0]] = " ".join(words[1:])
-        return
-    for word in words:
-        name, sep, value = word.partition("=")
-        if sep and (not is_arg or name not in env):
-            env[name] = _expand(value, env)
-
-
-def _docker_copy(rest: str, stage: _Stage, folder: str, layout: Layout) -> None:
-    words = exec_form(rest) or split_words(rest)
-    if any(w.startswith("--from") for w in words):
-        return
-    args = [w for w in words if not w.startswith("--")]
-    if len(args) < 2:
-        return
-    *sources, dest = args
-    dest = _expand(dest, stage.env)
-    dest_path = posixpath.normpath(posixpath.join(stage.workdir, dest))
-    into = dest.endswith("/") or len(sources) > 1
-    for src in sources:
-        if "://" in src or any(c in src for c in "*?["):
-            continue
-        repo = posixpath.normpath(join(folder, src.strip("/") or "."))
-        repo = "" if repo == "." else repo
-        if repo.startswith(".."):
-            continue
-        if layout.is_dir(repo):
-            stage.copies.append(_Copy(dest_path, repo, True))
-        elif layout.is_file(repo):
-            target = join(dest_path, posixpath.basename(repo)) if into else dest_path
-            stage.copies.append(_Copy("/" + target.lstrip("/"), repo, False))
+def _docker_copies(stage: dockerfile_format.Stage, context: str, layout: Layout) -> list[_Copy]:
+    """The stage's copies from the build context ``context``, as repository paths (sources
+    outside the repository or not in it are left out)."""
+    copies: list[_Copy] = []
+    for copy in stage.copies:
+        for source in copy.sources:
+            repo = posixpath.normpath(join(context, source.strip("/") or "."))
+            repo = "" if repo == "." else repo
+            if repo.startswith(".."):
+                continue
+            if layout.is_dir(repo):
+                copies.append(_Copy(copy.destination, repo, True))
+            elif layout.is_file(repo):
+                name = posixpath.basename(repo)
+                target = join(copy.destination, name) if copy.into else copy.destination
+                copies.append(_Copy("/" + target.lstrip("/"), repo, False))
+    return copies
 
 
 class _Harvester:
@@ -561,16 +505,7 @@ class _Harvester:
                 if text is not None:
                     self.dockerfile(path, text)
         for path in paths:
-            name = posixpath.basename(path)
-            reader = (
-                _procfile_launches
-                if name == "Procfile"
-                else _makefile_launches
-                if _MAKEFILE.search(path)
-                else _pyproject_launches
-                if name == "pyproject.toml"
-                else None
-            )
+            reader = _reader_for(path)
             if reader is not None:
                 text = self.read(path)
                 if text is not None:
@@ -588,11 +523,18 @@ class _Harvester:
             self.result.add(launch)
 
     def dockerfile(self, path: str, text: str) -> None:
-        stages = _docker_stages(text, parent(path), self.layout)
-        stage = next((s for s in reversed(stages) if s.cmd or s.entrypoint), None)
+        parsed = dockerfile_format.parse(text)
+        stage = parsed.last_with_command()
         if stage is None:
             return
-        mapper = DockerMapper(self.layout, stage.copies)
+        layout, folder = self.layout, parent(path)
+        holds_files = not folder or any(
+            parent(f) == folder and not dockerfile_format.is_docker_file(f) for f in layout.files
+        )
+        context = dockerfile_format.build_context(
+            parsed, folder, lambda p: layout.is_dir(p) or layout.is_file(p), holds_files
+        )
+        mapper = DockerMapper(self.layout, _docker_copies(stage, context, self.layout))
         workdir = mapper(stage.workdir)
         state = ShellState(workdir, workdir or "", {"PYTHONPATH": stage.env.get("PYTHONPATH", "")})
         for text_line, number in _docker_runs(stage):
@@ -612,16 +554,16 @@ class _Harvester:
                     self.result.add(launch)
 
 
-def _docker_runs(stage: _Stage) -> list[tuple[str, int]]:
+def _docker_runs(stage: dockerfile_format.Stage) -> list[tuple[str, int]]:
     """The shell text the container runs, with the line of the instruction saying it."""
     entry, cmd = stage.entrypoint, stage.cmd
-    if entry is not None and not entry[1]:
-        return [(entry[0][0], entry[2])]
-    if entry is not None:
-        words = entry[0] + (cmd[0] if cmd is not None and cmd[1] else [])
-        return [(shlex.join(words), entry[2])]
+    if entry is not None and entry.words is None:
+        return [(entry.instruction.argument, entry.line)]
+    if entry is not None and entry.words is not None:
+        words = [*entry.words, *(cmd.words if cmd is not None and cmd.words is not None else ())]
+        return [(shlex.join(words), entry.line)]
     if cmd is not None:
-        return [(cmd[0][0] if not cmd[1] else shlex.join(cmd[0]), cmd[2])]
+        return [(cmd.text, cmd.line)]
     return []
 
 
@@ -638,17 +580,289 @@ def _script_of(words: list[str], state: ShellState, mapper: PathMapper | None) -
 
 
 # ---------------------------------------------------------------- other sources
-def _procfile_launches(path: str, text: str, harvest: Harvest) -> None:
+Reader = Callable[[str, str, Harvest], None]
+
+
+def _reader_for(path: str) -> Reader | None:
+    name = posixpath.basename(path)
+    readers: dict[str, Reader] = {
+        "Procfile": _procfile_launches,
+        "pyproject.toml": _pyproject_launches,
+        "vercel.json": _vercel_launches,
+        "fly.toml": _fly_launches,
+        "render.yaml": _render_launches,
+        "render.yml": _render_launches,
+        "app.yaml": _appengine_launches,
+        "app.yml": _appengine_launches,
+    }
+    if name in readers:
+        return readers[name]
+    if _PROCFILE_VARIANT.match(name):
+        return _procfile_variant_launches
+    if _MAKEFILE.search(path):
+        return _makefile_launches
+    if _WORKFLOW.match(path):
+        return _workflow_launches
+    return None
+
+
+def _procfile_launches(path: str, text: str, harvest: Harvest, origin: str = "procfile") -> None:
     folder = parent(path)
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"^\s*([\w-]+)\s*:\s*(.+)$", line)
         if not match or match.group(1) == "release":
             continue
         state = ShellState(folder, folder)
-        for launch in parse_lines(
-            [(number, match.group(2))], state, source=path, origin="procfile"
-        ):
+        for launch in parse_lines([(number, match.group(2))], state, source=path, origin=origin):
             harvest.add(launch)
+
+
+def _procfile_variant_launches(path: str, text: str, harvest: Harvest) -> None:
+    """``Procfile.dev``, ``Procfile.local``: how the app runs elsewhere, weaker evidence."""
+    _procfile_launches(path, text, harvest, "procfile-variant")
+
+
+def _line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return 0
+
+
+def _vercel_launches(path: str, text: str, harvest: Harvest) -> None:
+    """The Python files Vercel serves: ``builds[].src`` (with ``@vercel/python``) and the
+    ``.py`` destinations of ``routes`` and ``rewrites``; Vercel imports the file and
+    serves its ``app``."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(document, dict):
+        return
+    folder = parent(path)
+    targets: list[str] = []
+    for build in _dicts(document.get("builds")):
+        source = build.get("src")
+        use = str(build.get("use", ""))
+        if isinstance(source, str) and "python" in use:
+            targets.append(source)
+    for route in [*_dicts(document.get("routes")), *_dicts(document.get("rewrites"))]:
+        target = route.get("dest", route.get("destination"))
+        if isinstance(target, str):
+            targets.append(target)
+    for target in dict.fromkeys(targets):
+        clean = target.split("?")[0].strip("/")
+        if any(c in clean for c in "*$(:[") or not clean:
+            continue
+        file = clean if clean.endswith(".py") else None
+        if file is None:
+            continue
+        repo = resolve_path(folder, file, None)
+        if repo is None:
+            continue
+        command = RunCommand(path, _line_of(text, target), ("vercel", file), folder)
+        harvest.add(Launch(command, "vercel", file=repo, server=True))
+
+
+def _dicts(value: object) -> list[dict[str, object]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _fly_launches(path: str, text: str, harvest: Harvest) -> None:
+    """``[processes]`` commands and ``[experimental] cmd`` of a Fly.io app, run from the
+    folder of fly.toml."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        document = tomlkit.parse(text).unwrap()
+    except TOMLKitError:
+        return
+    folder = parent(path)
+    commands: list[object] = []
+    processes = document.get("processes")
+    if isinstance(processes, dict):
+        commands.extend(processes.values())
+    experimental = document.get("experimental")
+    if isinstance(experimental, dict):
+        commands.append(experimental.get("cmd"))
+    for value in commands:
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            line_text = shlex_join([str(v) for v in value])
+            needle = str(value[-1])
+        elif isinstance(value, str):
+            line_text = needle = value
+        else:
+            continue
+        number = _line_of(text, needle)
+        state = ShellState(folder, folder)
+        for launch in parse_lines([(number, line_text)], state, source=path, origin="fly"):
+            harvest.add(launch)
+
+
+def _render_launches(path: str, text: str, harvest: Harvest) -> None:
+    """``startCommand`` of each Render web service (workers and cron jobs serve no
+    HTTP), run in its ``rootDir``."""
+    folder = parent(path)
+    for value in yaml_values(text, "startCommand"):
+        if value.siblings.get("type", "web") != "web":
+            continue
+        root = value.siblings.get("rootDir", "")
+        cwd = resolve_path(folder, root or ".", None)
+        if cwd is None:
+            continue
+        state = ShellState(cwd, cwd)
+        for launch in parse_lines(value.lines, state, source=path, origin="render"):
+            harvest.add(launch)
+
+
+def _appengine_launches(path: str, text: str, harvest: Harvest) -> None:
+    """App Engine's ``entrypoint:`` (top level of app.yaml), run from its folder."""
+    folder = parent(path)
+    for value in yaml_values(text, "entrypoint"):
+        if value.indent:
+            continue
+        state = ShellState(folder, folder)
+        for launch in parse_lines(value.lines, state, source=path, origin="appengine"):
+            harvest.add(launch)
+
+
+def _workflow_launches(path: str, text: str, harvest: Harvest) -> None:
+    """``run:`` steps of a GitHub workflow that start a server (CI often boots the app
+    for end-to-end tests), in the step's ``working-directory``; other programs (tests,
+    linters) say nothing about the app."""
+    for value in yaml_values(text, "run"):
+        cwd = resolve_path("", value.siblings.get("working-directory", "") or ".", None)
+        if cwd is None:
+            continue
+        state = ShellState(cwd, cwd)
+        for launch in parse_lines(value.lines, state, source=path, origin="workflow"):
+            if launch.server:
+                harvest.add(launch)
+
+
+# ---------------------------------------------------------------- YAML, line by line
+@dataclass(frozen=True)
+class YamlValue:
+    """One ``key: value`` of a YAML file with the scalar's lines and the keys beside it."""
+
+    line: int
+    indent: int  # of the key (a list item's key counts the "- " as indentation)
+    lines: list[tuple[int, str]]  # (line number, text): one line, or a block scalar's lines
+    siblings: dict[str, str]  # the other plain scalar keys of the same mapping
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value[1:-1]
+        return decoded if isinstance(decoded, str) else value[1:-1]
+    return re.split(r"[ \t]#", value, maxsplit=1)[0].strip()
+
+
+@dataclass
+class _YamlLine:
+    number: int
+    indent: int  # where the mapping key (if any) starts
+    item: bool  # starts a list item ("- ")
+    key: str | None
+    value: str
+    raw: str
+
+
+def _yaml_lines(text: str) -> list[_YamlLine]:
+    lines: list[_YamlLine] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        indent = len(raw) - len(raw.lstrip(" "))
+        item = False
+        content = raw[indent:]
+        while content.startswith("- ") or content == "-":
+            item = True
+            offset = 2 if content.startswith("- ") else 1
+            content = content[offset:]
+            indent += offset + (len(content) - len(content.lstrip(" ")))
+            content = content.lstrip(" ")
+        match = _YAML_KEY.match(content) if stripped and not stripped.startswith("#") else None
+        key = match["key"].strip("'\"") if match else None
+        value = (match["value"] or "") if match else ""
+        lines.append(_YamlLine(number, indent, item, key, value, raw))
+    return lines
+
+
+def yaml_values(text: str, key: str) -> Iterator[YamlValue]:
+    """Every scalar value of ``key`` in a block-style YAML document, with its siblings."""
+    lines = _yaml_lines(text)
+    for index, entry in enumerate(lines):
+        if entry.key != key:
+            continue
+        found = _scalar(lines, index)
+        if found is None:
+            continue
+        yield YamlValue(entry.number, entry.indent, found, _siblings(lines, index))
+
+
+def _scalar(lines: list[_YamlLine], index: int) -> list[tuple[int, str]] | None:
+    entry = lines[index]
+    value = entry.value.strip()
+    following: list[_YamlLine] = []  # the lines indented deeper than the key: its value's
+    for later in lines[index + 1 :]:
+        if later.raw.strip() and len(later.raw) - len(later.raw.lstrip(" ")) <= entry.indent:
+            break
+        following.append(later)
+    if _BLOCK.match(value):
+        body = [(later.number, later.raw) for later in following]
+        while body and not body[-1][1].strip():
+            body.pop()
+        width = min((len(t) - len(t.lstrip(" ")) for _, t in body if t.strip()), default=0)
+        texts = [(number, t[width:]) for number, t in body]
+        if value.startswith(">"):  # folded: one line
+            joined = " ".join(t.strip() for _, t in texts if t.strip())
+            return [(texts[0][0], joined)] if texts else None
+        return [(number, t) for number, t in texts if t.strip()]
+    if not value:
+        return None  # a nested mapping or sequence
+    if value[0] in "[{":
+        return None  # a flow collection
+    parts = [_unquote(value)] if value[0] in "'\"" else [value]
+    if value[0] not in "'\"":
+        parts += [later.raw.strip() for later in following if later.raw.strip()]
+        parts = [_unquote(" ".join(parts))]
+    return [(entry.number, parts[0])]
+
+
+def _siblings(lines: list[_YamlLine], index: int) -> dict[str, str]:
+    """Plain scalar keys of the mapping ``lines[index]`` is in (same indentation, up to
+    the lines that leave it)."""
+    indent = lines[index].indent
+    found: dict[str, str] = {}
+
+    def take(entry: _YamlLine) -> None:
+        if entry.key is not None and entry.indent == indent and entry.value.strip():
+            value = entry.value.strip()
+            if not _BLOCK.match(value) and value[0] not in "[{":
+                found.setdefault(entry.key, _unquote(value))
+
+    for entry in reversed(lines[:index] if not lines[index].item else []):
+        if not entry.raw.strip():
+            continue
+        if entry.indent < indent:
+            break
+        take(entry)
+        if entry.item and entry.indent == indent:
+            break  # the first key of this list item
+    for entry in lines[index + 1 :]:
+        if not entry.raw.strip():
+            continue
+        if entry.indent < indent or (entry.item and entry.indent == indent):
+            break
+        take(entry)
+    return found
 
 
 def _makefile_launches(path: str, text: str, harvest: Harvest) -> None:

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Delete, Edit, Fix, Write
+from hffix.formats.dockerfile import build_context, is_docker_file, is_dockerfile, parse
 from hffix.project import frontmatter, runcommands
 from hffix.python.servers import SERVER_MODULES
-from hffix.requirements import canonical_name, requirement_name
+from hffix.requirements import requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
 
 PACKAGES_FILE = "packages.txt"
-_DOCKER_NAME = re.compile(r"^(?:dockerfile(?:\..+)?|.+\.dockerfile)$", re.IGNORECASE)
 _COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-].+)?\.ya?ml$", re.IGNORECASE)
 _SECRET_NAME = re.compile(
     r"(SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|PRIVATE|CREDENTIAL|ACCESS_KEY|_KEY$|^KEY$|"
@@ -29,37 +29,10 @@ _BUILD_ONLY_ENV = re.compile(
     r"LANGUAGE|LC_[A-Z_]*|DEBIAN_FRONTEND|VIRTUAL_ENV|PORT|HOST|APP_HOME|WORKDIR|TERM)$"
 )
 _PYTHON_APT = re.compile(r"^(python3?(\.\d+)?(-[\w.+-]+)?|python-is-python3|pip)$")
-# Build and packaging tools a Dockerfile installs to build the image, not to run the app
-# (canonical names): never runtime requirements of the Space.
-_PIP_TOOLS = frozenset(
-    {
-        "build",
-        "flit",
-        "flit-core",
-        "hatch",
-        "hatchling",
-        "maturin",
-        "pdm",
-        "pip",
-        "pip-tools",
-        "pipenv",
-        "poetry",
-        "poetry-core",
-        "poetry-dynamic-versioning",
-        "poetry-plugin-export",
-        "setuptools",
-        "setuptools-scm",
-        "twine",
-        "uv",
-        "virtualenv",
-        "wheel",
-    }
-)
-
-
-def _is_build_tool(package: str) -> bool:
-    name = requirement_name(package)
-    return name is not None and canonical_name(name) in _PIP_TOOLS
+# Folders of other people's code, whose Dockerfiles are none of the repository's business.
+_VENDORED = frozenset({"node_modules", ".venv", "venv", "site-packages", ".git", ".tox"})
+_INSTALLERS = frozenset({"pip", "setuptools", "wheel"})
+_KEPT = "kept: a Python Space never builds it (SP-HF-02), so it changes nothing there"
 
 
 _DOCKER_SPACE = (
@@ -106,12 +79,21 @@ def _script_reader(ctx: RuleContext, dockerfile_path: str) -> Callable[[str], st
 
 def startup_steps(command: str, read_script: Callable[[str], str | None]) -> list[str]:
     """The commands ``command`` (a CMD or ENTRYPOINT, shell or exec form) runs before it
-    starts the server; a shell script it runs (``./prestart.sh``) is read the same way, one
-    level deep. Empty when it starts no server: then its commands are not the app's."""
+    starts the server; a shell script it runs (``./prestart.sh``, an ``ENTRYPOINT`` script
+    ending in ``exec "$@"`` that runs the ``CMD``) is read the same way, one level deep.
+    Empty when it starts no server: then its commands are not the app's."""
     argv = runcommands.exec_form(command)
     text = runcommands.shlex_join(argv) if argv is not None else command
     steps, started = _steps(text, read_script)
     return steps if started else []
+
+
+_SCRIPT_ARGUMENTS = re.compile(r"\"\$(?:@|\{@\})\"|\$(?:@|\{@\})")
+
+
+def _with_arguments(line: str, arguments: str) -> str:
+    """A script's line with ``"$@"`` replaced by the arguments the script was given."""
+    return _SCRIPT_ARGUMENTS.sub(lambda _: arguments, line)
 
 
 def _steps(text: str, read_script: Callable[[str], str | None] | None) -> tuple[list[str], bool]:
@@ -132,19 +114,30 @@ def _steps(text: str, read_script: Callable[[str], str | None] | None) -> tuple[
             return steps, True
         if head in _TRIVIAL_COMMANDS or "=" in words[0]:
             continue
-        script = words[1] if head in {"sh", "bash"} and len(words) > 1 else words[0]
+        at = 1 if head in {"sh", "bash"} and len(words) > 1 else 0
+        script = words[at]
         body = read_script(script) if read_script is not None and script.endswith(".sh") else None
         if body is not None:
+            # The script's own arguments (an ENTRYPOINT script's CMD) stand for "$@".
+            arguments = runcommands.shlex_join(words[at + 1 :])
             for line in body.splitlines():
                 if not line.strip() or line.lstrip().startswith("#"):
                     continue
-                inner, started = _steps(line, None)
+                inner, started = _steps(_with_arguments(line, arguments), None)
                 steps.extend(f"{step} (in {script})" for step in inner)
                 if started:
                     return steps, True
             continue
         steps.append(" ".join(words)[:80])
     return steps, False
+
+
+def _ancestors(folder: str) -> list[str]:
+    found = []
+    while folder:
+        found.append(folder)
+        folder = posixpath.dirname(folder)
+    return found
 
 
 def _mask(value: str) -> str:
@@ -158,13 +151,19 @@ def is_secret(name: str, value: str) -> bool:
 class Docker(Rule):
     """
     ## What it does
-    Deletes `Dockerfile` (any case: `dockerfile`, `DockerFile`), `Dockerfile.*`,
-    `*.Dockerfile` and `.dockerignore` from the repository root and the backend's folders,
-    after harvesting what they knew: `RUN pip install` packages go to requirements.txt
-    (through HF007), `apt-get install` packages to `packages.txt` (the Spaces file for
-    Debian packages), `ENV` names to the variables the Space must set (values of secrets
-    are reported masked, never copied), and the `CMD`/`ENTRYPOINT` is named in the
-    finding. Compose files (`docker-compose*.yml`, `compose*.yaml`) are reported and kept;
+    Finds Dockerfiles under any name and anywhere (`Dockerfile` in any case, `Dockerfile.*`,
+    `*.Dockerfile`, `Dockerfilefront.dev`, `Containerfile`, `docker/api/Dockerfile`). One
+    beside the backend's code, or that copies the app's folder in, is deleted with the
+    backend's `.dockerignore`, after harvesting the image that runs the app (the stage whose
+    command starts it, the stages it is built from and those it copies files from):
+    `RUN pip install` packages go to requirements.txt (through HF007; build and test tools
+    such as pip, poetry, uv and pytest are not runtime dependencies), `apt-get install`
+    packages of the running image to `packages.txt` (the Spaces file for Debian packages),
+    `ENV` names to the variables the Space must set (values of secrets are reported
+    masked, never copied), and the `CMD`/`ENTRYPOINT` is named in the finding; commands it
+    ran before the server (`alembic upgrade head`, a `prestart.sh`) are reported. A
+    Dockerfile that builds a frontend, a dev container or another service is reported and
+    kept. Compose files (`docker-compose*.yml`, `compose*.yaml`) are reported and kept;
     `[tool.hffix] compose = "delete"` deletes them too.
 
     ## Why it matters
@@ -217,33 +216,42 @@ class Docker(Rule):
         apt: dict[str, str] = {}
         deleted: list[tuple[str, str, list[str]]] = []  # Dockerfile, message, variables
         docker_space = _declares_docker_space(ctx)
+        keep_all = ctx.app_undecided or docker_space
         for path in ctx.workspace.paths():
             folder = posixpath.dirname(path)
+            if _VENDORED.intersection(path.split("/")[:-1]) or not ctx.allows(path):
+                continue
             inside = folder in folders or bool(
                 root_of_imports and (folder + "/").startswith(root_of_imports + "/")
             )
-            if not inside or not ctx.allows(path):
-                continue
             name = posixpath.basename(path)
-            if (ctx.app_undecided or docker_space) and _DOCKER_NAME.match(name):
-                # The Dockerfile is how the repository runs today and the evidence a later
-                # run chooses the app from: nothing is harvested or deleted.
-                what = f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden)"
-                ctx.report(
-                    path,
-                    ctx.kept_message(what) if ctx.app_undecided else f"{what}: {_DOCKER_SPACE}",
-                    status=Status.MANUAL,
-                )
-                continue
-            if (ctx.app_undecided or docker_space) and name.lower() == ".dockerignore":
-                continue
-            if name.lower() == ".dockerignore":
-                message = f"{name} is only read by Docker builds: deleted"
-                ctx.report(path, message, fix=Fix.safe(Delete(path)))
-            elif _DOCKER_NAME.match(name):
+            if is_dockerfile(path):
+                if keep_all:
+                    if inside:
+                        # The Dockerfile is how the repository runs today and the evidence
+                        # a later run chooses the app from: nothing is harvested or deleted.
+                        what = f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden)"
+                        message = (
+                            ctx.kept_message(what)
+                            if ctx.app_undecided
+                            else f"{what}: {_DOCKER_SPACE}"
+                        )
+                        ctx.report(path, message, status=Status.MANUAL)
+                    continue
+                why_kept = self._not_the_space(ctx, path, inside)
+                if why_kept is not None:
+                    message = f"{Docker.MESSAGE}: {why_kept}; {_KEPT}"
+                    ctx.report(path, message, status=Status.MANUAL)
+                    continue
                 harvested = self._dockerfile(ctx, path, apt)
                 if harvested is not None:
                     deleted.append((path, *harvested))
+            elif not inside:
+                continue
+            elif name.lower().endswith(".dockerignore"):
+                if not keep_all:
+                    message = f"{name} is only read by Docker builds: deleted"
+                    ctx.report(path, message, fix=Fix.safe(Delete(path)))
             elif _COMPOSE_NAME.match(name):
                 self._compose(ctx, path)
         # Each Dockerfile goes with what was harvested from it: its apt packages reach
@@ -256,6 +264,65 @@ class Docker(Rule):
             fix = Fix(tuple(edits), startup=True)
             ctx.report(path, message, fix=fix, variables=names)
 
+    def _not_the_space(self, ctx: RuleContext, path: str, inside: bool) -> str | None:
+        """Why the Dockerfile at ``path`` is not the one that built the Space's backend (it
+        is then kept), or ``None``: it is beside the backend's code (``inside`` its folders),
+        or copies the app's folder in."""
+        folder = posixpath.dirname(path)
+        if ".devcontainer" in path.split("/"):
+            return "it defines a development container (.devcontainer/), not the Space"
+        text = ctx.text(path)
+        if text is None:
+            return None if inside else "it could not be read"
+        role = dockerfile.role(text)
+        files = [p for p in ctx.workspace.paths() if posixpath.dirname(p) == folder]
+        beside_frontend = any(posixpath.basename(p) == "package.json" for p in files) and not any(
+            p.endswith(".py") for p in files
+        )
+        if role is dockerfile.Role.FRONTEND or (
+            beside_frontend and role is not dockerfile.Role.BACKEND
+        ):
+            where = f" ({folder}/)" if folder else ""
+            return f"it builds a frontend{where}, not the Python backend"
+        if inside:
+            return None
+        if self._copies_the_app(ctx, path, text):
+            return None
+        under = f"{folder}/"
+        if any(p.startswith(under) and p.endswith(".py") for p in ctx.workspace.paths()):
+            return f"it builds another service ({folder}/), not the app the Space serves"
+        return "it does not build the app the Space serves (no COPY brings in its folder)"
+
+    def _copies_the_app(self, ctx: RuleContext, path: str, text: str) -> bool:
+        """Whether the Dockerfile (outside the backend's folders: `docker/api/Dockerfile`)
+        copies the app's module into the image, read from its folder or the root."""
+        app = ctx.facts.app
+        if app is None or ctx.facts.no_app:
+            return False
+        module = ctx.workspace.origin(app.module_path) or app.module_path
+        disk = ctx.workspace.disk
+        folder = posixpath.dirname(path)
+        dirs = {posixpath.dirname(p) for p in disk}
+        dirs |= {d for p in list(dirs) for d in _ancestors(p)}
+
+        def exists(candidate: str) -> bool:
+            return candidate in disk or candidate in dirs
+
+        holds_files = any(posixpath.dirname(p) == folder and not is_docker_file(p) for p in disk)
+        parsed = parse(text)
+        context = build_context(parsed, folder, exists, holds_files)
+        stage = parsed.run_stage()
+        for member in parsed.reached(stage):
+            for copy in member.copies:
+                for source in copy.sources:
+                    joined = posixpath.normpath(posixpath.join(context, source.strip("/") or "."))
+                    repo = "" if joined == "." else joined
+                    if repo.startswith(".."):
+                        continue
+                    if not repo or module == repo or module.startswith(repo + "/"):
+                        return True
+        return False
+
     def _dockerfile(
         self, ctx: RuleContext, path: str, apt: dict[str, str]
     ) -> tuple[str, list[str]] | None:
@@ -266,7 +333,7 @@ class Docker(Rule):
             return None
         found = dockerfile.harvest(text)
         harvested: list[str] = []
-        pip = [(p, line) for p, line in found.pip_packages if not _is_build_tool(p)]
+        pip = found.pip_packages
         for package, line in pip:
             if requirement_name(package) is not None:
                 ctx.facts.requirements.setdefault(
@@ -286,11 +353,25 @@ class Docker(Rule):
                 line=pip[0][1],
                 col=1,
             )
+        # pip, setuptools and wheel are upgraded by most Dockerfiles: not worth a word.
+        named = [p for p, _, _ in found.tools if requirement_name(p) not in _INSTALLERS]
+        if named:
+            tools = ", ".join(f"`{p}`" for p in dict.fromkeys(named))
+            harvested.append(f"build and test tools {tools} left out")
+        if found.other_stages:
+            other = ", ".join(f"`{p}`" for p in dict.fromkeys(p for p, _ in found.other_stages))
+            harvested.append(f"{other} of build stages the app's image does not use left out")
         if found.pip_files:
-            names = list(dict.fromkeys(f for f, _ in found.pip_files))
-            files = ", ".join(f"`{f}`" for f in names)
-            at_root = posixpath.dirname(path) == "" and names == ["requirements.txt"]
-            merge = "" if at_root else " (HF007 merges the backend's requirement files)"
+            installed = list(dict.fromkeys(f for f, _ in found.pip_files))
+            files = ", ".join(f"`{f}`" for f in installed)
+            at_root = posixpath.dirname(path) == "" and installed == ["requirements.txt"]
+            merge = (
+                ""
+                if at_root
+                else " (HF007 merges it into requirements.txt)"
+                if ctx.config.enabled("HF007")
+                else " (HF007 is not selected: merge it into requirements.txt by hand)"
+            )
             harvested.append(f"it installed {files}{merge}")
         debian = [(p, line) for p, line in found.apt_packages if not _PYTHON_APT.match(p)]
         for package, _line in debian:
@@ -310,12 +391,11 @@ class Docker(Rule):
         names = self._env(ctx, path, found.env)
         if names:
             harvested.append(f"ENV names {', '.join(names)} -> variables to set in the Space")
-        for instruction in found.commands:
-            if instruction.keyword in {"CMD", "ENTRYPOINT"}:
-                harvested.append(
-                    f"it started the app with {instruction.keyword} `{instruction.argument}`"
-                )
-                self._startup_steps(ctx, path, instruction)
+        started = [i for i in found.commands if i.keyword in {"CMD", "ENTRYPOINT"}]
+        if started:
+            said = " and ".join(f"{i.keyword} `{i.argument}`" for i in started)
+            harvested.append(f"it started the app with {said}")
+            self._startup_steps(ctx, path, started)
         summary = "; ".join(harvested) if harvested else "nothing to carry over"
         return (
             f"{Docker.MESSAGE} (SP-HF-02: Docker Spaces are forbidden): deleted; {summary}",
@@ -323,11 +403,21 @@ class Docker(Rule):
         )
 
     def _startup_steps(
-        self, ctx: RuleContext, path: str, instruction: dockerfile.Instruction
+        self, ctx: RuleContext, path: str, started: list[dockerfile.Instruction]
     ) -> None:
         """Commands the container ran before the server (`alembic upgrade head && uvicorn
-        ...`, a `prestart.sh`): a Space runs only the app, so each is reported."""
-        steps = startup_steps(instruction.argument, _script_reader(ctx, path))
+        ...`, a `prestart.sh`, an ENTRYPOINT script that ends with `exec "$@"`): a Space runs
+        only the app, so each is reported."""
+        entrypoint = next((i for i in started if i.keyword == "ENTRYPOINT"), None)
+        cmd = next((i for i in started if i.keyword == "CMD"), None)
+        command = (entrypoint or cmd or started[0]).argument
+        if entrypoint is not None and cmd is not None:
+            # The container runs ENTRYPOINT with CMD as its arguments.
+            words = runcommands.exec_form(entrypoint.argument)
+            arguments = runcommands.exec_form(cmd.argument)
+            if words is not None and arguments is not None:
+                command = runcommands.shlex_join([*words, *arguments])
+        steps = startup_steps(command, _script_reader(ctx, path))
         if steps:
             shown = ", ".join(f"`{step}`" for step in steps[:4])
             ctx.report(
@@ -336,7 +426,7 @@ class Docker(Rule):
                 "main.py, so nothing runs it: call it from the app's lifespan (startup) or run "
                 "it once by hand",
                 status=Status.MANUAL,
-                line=instruction.line,
+                line=(entrypoint or cmd or started[0]).line,
                 col=1,
             )
 

@@ -8,12 +8,23 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hffix.deps import distributions, dockerfile, implied, manifests, modules, reqfiles, tree
+from hffix.deps import (
+    conflicts,
+    distributions,
+    dockerfile,
+    implied,
+    manifests,
+    modules,
+    reqfiles,
+    tooling,
+    tree,
+)
 from hffix.deps.stdlib import NEWER_MODULES, STDLIB_310, is_stdlib
 from hffix.findings import FixSafety, Severity, Status
 from hffix.fixes import Delete, Edit, Fix, Write
+from hffix.formats.dockerfile import build_context, is_docker_file, is_dockerfile
+from hffix.formats.dockerfile import parse as parse_dockerfile
 from hffix.project.layout import is_test_module
-from hffix.project.runcommands import is_dockerfile
 from hffix.repository.workspace import Unreadable
 from hffix.requirements import (
     LineKind,
@@ -22,6 +33,7 @@ from hffix.requirements import (
     merge_requirements,
     parse_requirements,
     requirement_name,
+    strip_comment,
 )
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.textio import TextFormat
@@ -31,6 +43,7 @@ if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
 ROOT_FILE = "requirements.txt"
+PACKAGES_FILE = "packages.txt"  # Debian packages a Space installs before requirements.txt
 SPEC_MINIMUM = ("fastapi", "uvicorn", "pydantic", "sqlmodel", "python-dotenv")
 _PY310 = {"python_version": "3.10", "python_full_version": "3.10.12", "extra": ""}
 _STDLIB_DISTRIBUTIONS = {canonical_name(m): m for m in STDLIB_310 if not m.startswith("_")}
@@ -75,6 +88,46 @@ def _commented_names(text: str) -> set[str]:
     return names
 
 
+def _listed(requirements: list[conflicts.Declared], but: str) -> str:
+    """The requirements that matter to ``but``'s releases, for a message."""
+    rows = conflicts.PUBLISHED.get(but, ())
+    shown = [d.text for d in requirements if any(d.name in r for _, r in rows)]
+    return ", ".join(f"`{text}`" for text in shown) or "the pinned versions"
+
+
+def _bare_lines(text: str) -> dict[str, RequirementLine]:
+    """Requirement lines that are a name (extras allowed) and nothing else, by name."""
+    found: dict[str, RequirementLine] = {}
+    for line in parse_requirements(text):
+        if line.kind is not LineKind.REQUIREMENT or line.name is None or "\n" in line.text:
+            continue
+        requirement = line.requirement
+        if requirement is None or not (
+            requirement.specifier or requirement.marker or requirement.url
+        ):
+            found.setdefault(line.name, line)
+    return found
+
+
+def _bounded_line(line: RequirementLine, specifier: str) -> str:
+    """A bare requirement line with ``specifier`` after its name (and extras); its comment
+    kept."""
+    logical = line.logical
+    return line.text.replace(logical, logical + specifier, 1)
+
+
+def _replaced(text: str, changes: dict[int, tuple[str, str]], newline: str) -> str:
+    """``text`` with the lines numbered in ``changes`` replaced."""
+    if not changes:
+        return text
+    out = [
+        changes[line.line][0] if line.line in changes else line.text
+        for line in parse_requirements(text)
+    ]
+    joined = newline.join(p for chunk in out for p in chunk.split("\n"))
+    return joined + newline if text.endswith(("\n", "\r")) else joined
+
+
 _FIND_LINKS = dockerfile.ExtraKind.FIND_LINKS
 _PYPI = frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple"})
 
@@ -87,31 +140,62 @@ class _Declared:
     names: set[str] = field(default_factory=set)  # listed by name
     provided: set[str] = field(default_factory=set)  # listed, or installed by a listed extra
     specifiers: dict[str, list[SpecifierSet]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # name -> its (first) line, stripped
 
     def has(self, name: str, *, explicit: bool = False) -> bool:
         return name in (self.names if explicit else self.provided)
 
     def satisfies_below(self, name: str, version: str) -> bool:
-        return any(spec and version not in spec for spec in self.specifiers.get(name, []))
+        """Whether a declaration of ``name`` allows only versions below ``version``."""
+        specifiers = [spec for spec in self.specifiers.get(name, []) if spec]
+        if not specifiers:
+            return False
+        from packaging.specifiers import SpecifierSet
+
+        floor = SpecifierSet(f">={version}")
+        return any(not conflicts.overlap(spec, floor) for spec in specifiers)
+
+    def allows_below(self, name: str, version: str) -> bool:
+        """Whether every declaration of ``name`` allows some version below ``version``."""
+        specifiers = [spec for spec in self.specifiers.get(name, []) if spec]
+        if not specifiers:
+            return True
+        from packaging.specifiers import SpecifierSet
+
+        below = SpecifierSet(f"<{version}")
+        return all(conflicts.overlap(spec, below) for spec in specifiers)
 
 
 class Requirements(Rule):
     """
     ## What it does
     Makes the root `requirements.txt` declare what the Space must install. A missing file
-    is created; nested requirement files of the backend (`backend/requirements.txt`, with
-    their `-r` includes inlined), `pyproject.toml` (PEP 621 `dependencies`, Poetry's
-    `[tool.poetry.dependencies]` converted to PEP 440: `^1.2` -> `>=1.2,<2.0`) and
-    `Pipfile` `[packages]` are merged in; the spec's five (`fastapi`, `uvicorn`, `pydantic`,
-    `sqlmodel`, `python-dotenv`) are added when missing; every third-party import of the
-    code the app runs is declared, through a curated import -> distribution table
-    (`jwt` -> PyJWT, `cv2` -> opencv-python-headless, ...), else the installed
-    environment's metadata, else it is reported; and packages that only a feature implies
-    are added with the reason (`Form` -> python-multipart, `EmailStr` -> email-validator,
-    `postgresql+asyncpg://` -> asyncpg, passlib's bcrypt -> `bcrypt<5`). Entries that
+    is created. Only the Space's own service is merged in: first the requirements file a
+    Dockerfile HF006 deleted installed (`pip install -r requirements/base.txt`; a root pin
+    none of its versions allows is reported), then the manifests of the app's folder chain:
+    nested requirement files (`backend/requirements.txt`, with their `-r` includes inlined),
+    `pyproject.toml` (PEP 621 `dependencies`, Poetry's `[tool.poetry.dependencies]`
+    converted to PEP 440: `^1.2` -> `>=1.2,<2.0`), `Pipfile` `[packages]` and `setup.py`'s
+    `install_requires`; the root's manifests only when the app's folder has none of its own.
+    Build, test and lint tools are not merged; neither is a line that contradicts another
+    (`starlette>=0.50` beside `fastapi==0.109.0`: each is reported, from fastapi's,
+    sqlmodel's and pydantic-settings' published requirements). The spec's five (`fastapi`,
+    `uvicorn`, `pydantic`, `sqlmodel`, `python-dotenv`) are added when missing; a bare
+    `fastapi`, `sqlmodel` or `pydantic-settings` (added or listed) is bounded to releases
+    that accept what is pinned (`sqlmodel<0.0.12` beside `SQLAlchemy==1.4.52`), and the
+    spec's `pydantic` becomes `pydantic<2` for code written for pydantic 1; every third-party
+    import of the code the app runs (not tests, docs, examples or hidden folders) is
+    declared, through a curated import -> distribution table (`jwt` -> PyJWT, `cv2` ->
+    opencv-python-headless, ...), else the installed environment's metadata, else it is
+    reported; and packages that only a feature implies are added with the reason (`Form` ->
+    python-multipart, `EmailStr` -> email-validator, a driver for each database URL:
+    `postgresql+asyncpg://` -> asyncpg, `mysql://` -> mysqlclient, `mongodb+srv://` ->
+    dnspython; passlib's bcrypt -> `bcrypt<5`), following the pins (`SQLAlchemy==1.4` means
+    psycopg2 for `postgresql://`; `psycopg2` counts as `psycopg2-binary`). Entries that
     cannot be right are commented out or reported: standard-library names (`typing`,
     `asyncio`), names that are not the package the code imports (`sklearn`, `jose` for
-    python-jose), paths on another machine, and freezes of another environment.
+    python-jose), paths on another machine, freezes of another environment, and
+    requirements that cannot install together.
 
     Existing lines, pins, comments, markers and order are kept; names compare canonically
     (`python_dotenv` = `python-dotenv`, `uvicorn[standard]` counts as `uvicorn`).
@@ -233,6 +317,15 @@ class _Run:
         self._disk_dirs: set[str] | None = None
         self._moved: dict[str, str] | None = None  # disk path -> its path in the view
         self._reported_messages: set[str] = set()
+        self._imported: set[str] = set()  # distributions the app's code imports
+        self.original_names: set[str] = set()  # names the root file declared on disk
+        self.original_lines: dict[str, int] = {}  # name -> its first line there
+        self._dockerfiles: list[tuple[str, dockerfile.Harvest]] | None = None
+        self.files: list[str] = []  # the Python files the started app can import
+        self.pydantic_1: implied.Need | None = None  # `pydantic<2`: the code is pydantic 1's
+        self.apt: dict[str, str] = {}  # Debian package -> the requirement that needs it
+        self.pydantic_2: implied.ApiUse | None = None  # pydantic 2 API the code uses
+        self.app_files: list[str] = []  # those of them that are not test code
         # Findings the final requirements.txt resolves: reported with it as their fix.
         self._resolved: list[tuple[str, int, bool]] = []  # (message, line, unsafe)
 
@@ -263,6 +356,8 @@ class _Run:
                 continue
             result.names.add(line.name)
             result.provided.add(line.name)
+            result.provided |= distributions.alternatives(line.name)
+            result.texts.setdefault(line.name, line.logical)
             if line.requirement is not None:
                 extras = frozenset(line.requirement.extras)
                 result.provided |= distributions.provided_by_extras(line.name, extras)
@@ -291,8 +386,11 @@ class _Run:
 
         if existing is not None:
             self.report_unreadable_lines(text)
-        text = self.merge_sources(text, newline)
+        lines = [line for line in parse_requirements(text) if line.name]
+        self.original_names = {line.name for line in lines if line.name}
+        self.original_lines = {line.name: line.line for line in reversed(lines) if line.name}
         uses = self.code_imports()
+        text = self.merge_sources(text, newline, uses)
         text = self.fix_wrong_entries(text, newline, uses)
         declared_text = text  # what the repository declared, before hffix adds anything
         additions = self.additions(text, uses)
@@ -311,6 +409,7 @@ class _Run:
                 "Python 3.10, the Space's, although the app needs them: fix the markers by hand",
                 status=Status.MANUAL,
             )
+        text = self.narrow_bare_lines(text, newline)
         text = self.carry_dockerfile_extras(text, newline)
         for addition in additions:
             if addition.name in marked_out:
@@ -322,8 +421,9 @@ class _Run:
                 f"added `{addition.line}`: {addition.reason}{where}",
                 unsafe=addition.unsafe,
             )
-        self.finish(self.write(existing, text))
+        self.finish((*self.write(existing, text), *self.packages_txt()))
         self.check_freeze(text, declared_text, uses)
+        self.check_conflicts(text)
 
     def report_unreadable_lines(self, text: str) -> None:
         """Lines of the root file that pip cannot read, and includes that are not there."""
@@ -342,25 +442,31 @@ class _Run:
                 self.ctx.report(ROOT_FILE, message, status=Status.MANUAL, line=line.line, col=1)
 
     # ------------------------------------------------------------------ sources
-    def merge_sources(self, text: str, newline: str) -> str:
+    def merge_sources(self, text: str, newline: str, uses: dict[str, tuple[str, str, int]]) -> str:
+        """``text`` with what the Space's own manifests declare: the requirement files the
+        deleted Dockerfiles installed (the Space's source of truth), then those of the app's
+        folder chain (:func:`tree.manifest_folders`), never another service's."""
         if self.ctx.app_undecided:
             # Which folder is the Space's is not known: other services' manifests stay out.
             return text
-        folders = tree.backend_folders(self.ws, self.facts)
-        for folder in folders:
-            if not folder:
+        # Build and test tools stay out, unless the app's code imports one.
+        self._imported = {
+            canonical_name(r.distribution)
+            for module in uses
+            if (r := distributions.resolve(module, environment=self.environment)) is not None
+        }
+        merged: set[str] = {ROOT_FILE}
+        for path, origin in self._dockerfile_requirement_files():
+            if path in merged:
                 continue
-            nested = f"{folder}/requirements.txt"
-            if self.ws.exists(nested):
-                flat = reqfiles.flatten(self.ws, nested)
-                extra = "\n".join(line.text for line in flat.lines)
-                text = self._merge(text, extra, newline, nested)
-                for missing in flat.missing:
-                    self.ctx.report(
-                        nested,
-                        f"includes `{missing}`, which is not in the repository",
-                        status=Status.MANUAL,
-                    )
+            merged.add(path)
+            text = self._merge_file(text, newline, path, truth=origin)
+        folders = tree.manifest_folders(self.ws, self.facts)
+        for folder in folders:
+            nested = posixpath.join(folder, ROOT_FILE)
+            if folder and nested not in merged and self.ws.exists(nested):
+                merged.add(nested)
+                text = self._merge_file(text, newline, nested)
         for folder in folders:
             pyproject = posixpath.join(folder, "pyproject.toml")
             source = self.ctx.text(pyproject) if self.ws.exists(pyproject) else None
@@ -373,7 +479,64 @@ class _Run:
                 text = self._merge_declared(
                     text, manifests.pipfile_packages(pipfile, source), newline
                 )
+            setup = posixpath.join(folder, "setup.py")
+            source = self.ctx.text(setup) if self.ws.exists(setup) else None
+            found = manifests.setup_py_requirements(setup, source) if source else None
+            if found is not None:
+                text = self._merge_declared(text, found, newline)
         return text
+
+    def _merge_file(self, text: str, newline: str, path: str, truth: str = "") -> str:
+        """``text`` with the requirements file at ``path`` (its includes inlined) merged;
+        ``truth``: the Dockerfile that installed it, whose pins the root file should have."""
+        flat = reqfiles.flatten(self.ws, path)
+        extra = "\n".join(line.text for line in flat.lines)
+        source = f"{path}, which {truth} installed" if truth else path
+        if truth:
+            self._differing_pins(text, extra, path, truth)
+        text = self._merge(text, extra, newline, source)
+        for missing in flat.missing:
+            self.ctx.report(
+                path, f"includes `{missing}`, which is not in the repository", status=Status.MANUAL
+            )
+        return text
+
+    def _differing_pins(self, text: str, extra: str, path: str, truth: str) -> None:
+        """Root lines that allow none of the versions the file the Dockerfile installed
+        allows (``fastapi==0.100.0`` there, ``fastapi==0.115.6`` here): reported."""
+        mine = {d.name: d for d in conflicts.declared(text)}
+        for theirs in conflicts.declared(extra):
+            ours = mine.get(theirs.name)
+            if ours is None or conflicts.overlap(ours.specifier, theirs.specifier):
+                continue
+            self.ctx.report(
+                ROOT_FILE,
+                f"`{ours.text}` is not the version `{theirs.text}` of {path}, which {truth} "
+                "installed: the Space installs requirements.txt, so check which version "
+                "the app needs",
+                status=Status.MANUAL,
+                line=ours.line if theirs.name in self.original_names else 0,
+                col=1 if theirs.name in self.original_names and ours.line else 0,
+            )
+
+    def _dockerfile_requirement_files(self) -> list[tuple[str, str]]:
+        """(path in the view, Dockerfile) of every requirements file a Dockerfile HF006
+        deleted installed with ``pip install -r`` (mapped through its WORKDIR and COPY)."""
+        if not self.ctx.config.enabled("HF006"):
+            return []
+        found: list[tuple[str, str]] = []
+        for path, harvested in self._deleted_dockerfiles():
+            context = self._context(path)
+            for file, at in harvested.pip_files_at:
+                if "://" in file:
+                    continue
+                original = dockerfile.repository_path(file, at, context, self._disk_dir)
+                if original is None or self._disk_dir(original):
+                    continue
+                now = self._view_path(original, False)
+                if now is not None and now != ROOT_FILE and self.ws.exists(now):
+                    found.append((now, path))
+        return found
 
     def _merge_declared(self, text: str, declared: manifests.Declared, newline: str) -> str:
         path = declared.source.split(" (")[0]
@@ -383,23 +546,56 @@ class _Run:
 
     def _merge(self, text: str, extra: str, newline: str, source: str) -> str:
         dropped = _commented_names(text)
-        if dropped:
-            kept = []
-            for line in parse_requirements(extra):
-                if line.name is None or canonical_name(line.name) not in dropped:
-                    kept.append(line.text)
-            extra = "\n".join(kept)
+        kept: list[str] = []
+        tools: list[str] = []
+        versions = conflicts.has_versions(text) or conflicts.has_versions(extra)
+        accepted = conflicts.declared(text) if versions else []
+        for line in parse_requirements(extra):
+            if line.name is not None and canonical_name(line.name) in dropped:
+                continue
+            if (
+                line.name is not None
+                and line.name not in self._imported
+                and tooling.tool_kind(line.name) is not None
+            ):
+                tools.append(line.name)
+                continue
+            candidate = conflicts.declared(line.text) if versions else []
+            clash = next(
+                (
+                    c
+                    for new in candidate
+                    for old in accepted
+                    if new.name != old.name and (c := conflicts.conflict_between(old, new))
+                ),
+                None,
+            )
+            if clash is not None:
+                self._report_once(
+                    f"`{line.logical}` from {source} was not merged: {clash.describe()}; "
+                    "choose the versions by hand"
+                )
+                continue
+            accepted.extend(candidate)
+            kept.append(line.text)
+        extra = "\n".join(kept)
         merged = merge_requirements(text, extra, newline, source=source)
-        if merged != text:
+        if merged != text or tools:
             added = [
                 line.name or line.logical
                 for line in parse_requirements(merged[len(text) :])
                 if line.kind not in (LineKind.BLANK, LineKind.COMMENT)
             ]
-            self._fixed(
-                ROOT_FILE,
-                f"merged {len(added)} line(s) from {source}: {', '.join(added)}",
+            left_out = (
+                f"; left out build and test tools {', '.join(dict.fromkeys(tools))}"
+                if tools
+                else ""
             )
+            if merged != text:
+                self._fixed(
+                    ROOT_FILE,
+                    f"merged {len(added)} line(s) from {source}: {', '.join(added)}{left_out}",
+                )
         return merged
 
     # ------------------------------------------------------------------ Dockerfiles
@@ -413,7 +609,7 @@ class _Run:
             return text
         lines: list[tuple[str, str]] = []  # (requirements.txt line, reason)
         for path, found in self._deleted_dockerfiles():
-            context = posixpath.dirname(path)
+            context = self._context(path)
             for extra in found.pip_extras:
                 where = f"`RUN pip install` in {path}:{extra.line}"
                 carried = self._carried(extra, context)
@@ -443,6 +639,8 @@ class _Run:
     def _deleted_dockerfiles(self) -> list[tuple[str, dockerfile.Harvest]]:
         """The Dockerfiles on disk that are gone from the view (HF006 deleted them), read
         from disk; one of several identical files."""
+        if self._dockerfiles is not None:
+            return self._dockerfiles
         kept = {self.ws.origin(path) for path in self.ws.paths()}
         found: list[tuple[str, dockerfile.Harvest]] = []
         texts: set[str] = set()
@@ -456,7 +654,27 @@ class _Run:
             if text not in texts:
                 texts.add(text)
                 found.append((path, dockerfile.harvest(text)))
+        self._dockerfiles = found
         return found
+
+    def _context(self, path: str) -> str:
+        """The build context of the Dockerfile at ``path`` on disk: its folder, or the root
+        when its COPY sources are there (see :func:`build_context`)."""
+        folder = posixpath.dirname(path)
+        if not folder:
+            return folder
+        try:
+            text = self.ws.original_text(path)
+        except Unreadable:
+            return folder
+        holds_files = any(
+            posixpath.dirname(p) == folder and not is_docker_file(p) for p in self.ws.disk
+        )
+
+        def exists(candidate: str) -> bool:
+            return candidate in self.ws.disk or self._disk_dir(candidate)
+
+        return build_context(parse_dockerfile(text), folder, exists, holds_files)
 
     def _carried(self, extra: dockerfile.PipExtra, context: str) -> tuple[str, str] | None:
         """``("line", requirements.txt line)`` for ``extra``, ``("manual", why)`` when the
@@ -569,12 +787,12 @@ class _Run:
         first_party = set(self.facts.first_party) or modules.first_party_names(self.ws, roots)
         found: dict[str, tuple[str, str, int]] = {}
         self.files = modules.runtime_files(self.ws, entries, roots, self._tree)
-        for path in self.files:
+        # A module that imports pytest is test code: not the app's needs.
+        self.app_files = [p for p in self.files if not is_test_module(p, self._tree(p))]
+        for path in self.app_files:
             source = self.ctx.text(path)
             if source is None or self.ctx.config.ignored_in(path, Requirements.code):
                 continue
-            if is_test_module(path, self._tree(path)):
-                continue  # a module that imports pytest is test code: not the app's needs
             for use in modules.imports_of(source, self._tree(path)):
                 if use.level or use.type_checking or use.optional or not use.module:
                     continue
@@ -609,45 +827,214 @@ class _Run:
 
     def additions(self, text: str, uses: dict[str, tuple[str, str, int]]) -> list[_Addition]:
         self._declared = declared = self.declared(text)
+        self._declared_text = text
         self._planned: set[str] = set()
         self._additions: list[_Addition] = []
+        carried = {
+            parsed[0].name: (line, reason)
+            for line, reason in self.facts.requirements.items()
+            if (parsed := parse_requirements(line)) and parsed[0].name
+        }
+        pydantic = None if self.ctx.app_undecided else self._pydantic_need()
+        self.pydantic_1 = pydantic
+        bare = _bare_lines(text).get("pydantic")
         for name in SPEC_MINIMUM:
+            if name == "pydantic" and pydantic is not None and not bare:
+                # `pydantic<2` for pydantic 1 code, in the spec's place (a bare `pydantic`
+                # already listed is narrowed by narrow_bare_lines).
+                self._need(pydantic)
+            if name in carried:
+                # A Dockerfile's pin of a spec package (`uvicorn[standard]==0.30.1`) is
+                # kept, not replaced by the spec's bare name.
+                line, reason = carried[name]
+                self._add(line, name, reason)
             self._add(name, name, "SP-HF-05 requires it in every Space", explicit=True)
-        for line, reason in self.facts.requirements.items():
-            parsed = parse_requirements(line)
-            if parsed and parsed[0].name:
-                self._add(line, parsed[0].name, reason)
+        for name, (line, reason) in carried.items():
+            self._add(line, name, reason)
         if self.ctx.app_undecided:
             # Which folder the Space serves is not known: what one service's code imports
             # is not right for the others, so only the spec's minimum is added.
-            return self._additions
+            return self._bounded(text)
         for module, (_, path, number) in sorted(uses.items(), key=lambda kv: (kv[1][1], kv[1][2])):
             self._import_need(module, path, number)
-        sql = any(m.split(".")[0] in {"sqlalchemy", "sqlmodel", "databases"} for m in uses) or (
-            declared.has("sqlalchemy") or declared.has("sqlmodel")
-        )
-        legacy = declared.satisfies_below("sqlalchemy", "2.1.0")  # psycopg2, not psycopg
-        for path in self.files:
+        toolkits = {m.split(".")[0] for m in uses}
+        if declared.has("sqlalchemy") or declared.has("sqlmodel"):
+            toolkits.add("sqlalchemy")
+        if any(declared.has(n) for n in ("pymongo", "motor")):
+            toolkits.add("pymongo")
+        families = implied.database_families(toolkits)
+        # SQLAlchemy below 2.1 (as declared) loads psycopg2 for postgresql:// and installs
+        # greenlet by itself.
+        legacy = declared.satisfies_below("sqlalchemy", "2.1.0")
+        pin = declared.texts.get("sqlalchemy") if legacy else None
+        for path in self.app_files:
             source = self.ctx.text(path)
             if source is not None:
                 for need in implied.python_needs(
-                    path, source, self._tree(path), sqlalchemy_20=legacy
+                    path,
+                    source,
+                    self._tree(path),
+                    sqlalchemy=pin,
+                    databases=families,
+                    greenlet=not legacy,
                 ):
                     self._need(need)
             original = self._original_text(path)
-            if sql and original is not None and original != source:
+            if families and original is not None and original != source:
                 # A URL that HF005 moved to the environment still names the driver the app
                 # loads (only the scheme is read; the value is never copied).
-                for need in implied.url_needs(original, path, sqlalchemy_20=legacy):
+                for need in implied.url_needs(original, path, sqlalchemy=pin, databases=families):
                     self._need(need)
-        if sql:
+        if families:
             for folder in tree.backend_folders(self.ws, self.facts):
                 for name in _ENV_FILES:
                     env_path = posixpath.join(folder, name)
                     env_text = self.ctx.text(env_path) if self.ws.exists(env_path) else None
-                    for need in implied.url_needs(env_text or "", env_path, sqlalchemy_20=legacy):
+                    for need in implied.url_needs(
+                        env_text or "", env_path, sqlalchemy=pin, databases=families
+                    ):
                         self._need(need)
-        return self._additions
+        return self._bounded(text)
+
+    def _bounded(self, text: str) -> list[_Addition]:
+        """The additions, an unpinned fastapi, sqlmodel or pydantic-settings bounded to the
+        releases that accept what the requirements pin (`sqlmodel<0.0.12` beside
+        `SQLAlchemy==1.4.52`); one no release accepts is reported and left out."""
+        planned = "\n".join([text, *(a.line for a in self._additions)])
+        if not conflicts.has_versions(planned):
+            return self._additions  # nothing is pinned: the newest releases fit
+        everything = self._with_code_needs(conflicts.declared(planned))
+        result: list[_Addition] = []
+        for addition in self._additions:
+            if addition.name not in conflicts.PUBLISHED or addition.line != addition.name:
+                result.append(addition)
+                continue
+            bound = conflicts.upper_bound(addition.name, everything)
+            if bound is None:
+                self.ctx.report(
+                    ROOT_FILE,
+                    f"`{addition.name}` ({addition.reason}) was not added: no release of it "
+                    f"accepts {_listed(everything, addition.name)}; choose the versions by hand",
+                    status=Status.MANUAL,
+                )
+                continue
+            if bound.specifier:
+                line = f"{addition.name}{bound.specifier}"
+                reason = f"{addition.reason}; below {bound.specifier[1:]}, as {bound.why}"
+                addition = _Addition(line, addition.name, reason, addition.where, addition.unsafe)
+            result.append(addition)
+        return result
+
+    def narrow_bare_lines(self, text: str, newline: str) -> str:
+        """``text`` with a bare ``pydantic`` (the spec's) narrowed to ``pydantic<2`` for
+        pydantic 1 code, and a bare ``fastapi``, ``sqlmodel`` or ``pydantic-settings``
+        bounded to the releases that accept what is pinned (`sqlmodel<0.0.12` beside
+        `SQLAlchemy==1.4.52`): a bare name allows those versions, so the bound only says
+        what pip would otherwise find by walking back through every newer release."""
+        bare = _bare_lines(text)
+        changes: dict[int, tuple[str, str]] = {}  # line number -> (new line, reason)
+        if self.pydantic_1 is not None and "pydantic" in bare:
+            line = bare.pop("pydantic")
+            where = self.ctx.where(self.pydantic_1.path, self.pydantic_1.line)
+            changes[line.line] = (
+                _bounded_line(line, "<2"),
+                f"{self.pydantic_1.reason} ({where}), and a bare `pydantic` installs 2",
+            )
+        if changes or any(name in conflicts.PUBLISHED for name in bare):
+            planned = _replaced(text, changes, newline)
+            pinned = conflicts.has_versions(planned)
+            everything = self._with_code_needs(conflicts.declared(planned)) if pinned else []
+            for name, line in bare.items():
+                if name not in conflicts.PUBLISHED or not everything:
+                    continue
+                bound = conflicts.upper_bound(name, everything)
+                if bound is None:
+                    self._report_once(
+                        f"`{line.logical}`: no release of {name} accepts "
+                        f"{_listed(everything, name)}: pip cannot install requirements.txt "
+                        "as it is; choose versions that fit"
+                    )
+                elif bound.specifier:
+                    changes[line.line] = (_bounded_line(line, bound.specifier), bound.why)
+        if not changes:
+            return text
+        for number, (new, reason) in changes.items():
+            old = next(r for r in parse_requirements(text) if r.line == number)
+            on_disk = (
+                old.name in self.original_names
+                and self.original_lines.get(old.name or "") == number
+            )
+            shown = strip_comment(new).strip()
+            self._fixed(
+                ROOT_FILE,
+                f"`{old.logical}`: replaced by `{shown}`: {reason}",
+                line=number if on_disk else 0,
+                col=1 if on_disk else 0,
+            )
+        return _replaced(text, changes, newline)
+
+    def _with_code_needs(self, declared: list[conflicts.Declared]) -> list[conflicts.Declared]:
+        """``declared`` and, when the code uses pydantic 2 API, ``pydantic>=2`` as what the
+        code needs: a bound must not bring back a pydantic 1."""
+        if self.pydantic_2 is None:
+            return declared
+        use = self.pydantic_2
+        needed = conflicts.declared("pydantic>=2")[0]
+        what = f"pydantic>=2 ({use.what} in {self.ctx.where(use.path, use.line)})"
+        return [*declared, conflicts.Declared(what, needed.name, needed.specifier)]
+
+    def _pydantic_need(self) -> implied.Need | None:
+        """``pydantic<2`` when the app's code is written for pydantic 1 (see
+        :func:`implied.pydantic_api`); reported instead when that cannot be."""
+        found = [
+            use
+            for path in self.app_files
+            if (source := self.ctx.text(path)) is not None
+            for use in implied.pydantic_api(path, source, self._tree(path))
+        ]
+        v1 = [u for u in found if u.version == 1]
+        v2 = [u for u in found if u.version == 2]
+        breaking = [u for u in v1 if u.breaks]
+        if v2 and not breaking:
+            self.pydantic_2 = v2[0]  # what pins allow must include a pydantic 2
+        if not v1 or (v2 and not breaking):
+            return None  # pydantic 2 code, or 2 runs its deprecated pydantic 1 API
+        # An import that fails names the problem best; then other API pydantic 2 refuses.
+        first = sorted(breaking or v1, key=lambda use: not use.what.startswith("`from"))[0]
+        where = self.ctx.where(first.path, first.line)
+        if v2:
+            other = v2[0]
+            self.ctx.report(
+                ROOT_FILE,
+                f"the app's code mixes pydantic 1 API that pydantic 2 removed ({first.what}, "
+                f"{where}) with pydantic 2 API ({other.what}, "
+                f"{self.ctx.where(other.path, other.line)}): no pydantic runs both; finish "
+                "the migration to pydantic 2",
+                status=Status.MANUAL,
+            )
+            return None
+        declared = self._declared
+        chose_2 = declared.has("pydantic", explicit=True) and not declared.allows_below(
+            "pydantic", "2"
+        )
+        if chose_2 and not breaking:
+            return None  # pydantic 2 chosen on purpose; it runs the deprecated API
+        what = "which pydantic 2 removed" if first.breaks else "which pydantic 2 runs differently"
+        reason = f"{first.what} is pydantic 1 API, {what}"
+        need = implied.Need("pydantic<2", "pydantic", reason, first.path, first.line, below="2")
+        pin = conflicts.declared("pydantic<2")[0]
+        for requirement in conflicts.declared(self._declared_text):
+            clash = conflicts.conflict_between(requirement, pin)
+            if clash is not None and requirement.name != "pydantic":
+                self.ctx.report(
+                    ROOT_FILE,
+                    f"{reason} ({where}), but `{requirement.text}` needs pydantic 2 "
+                    f"({clash.why}): pin pydantic below 2 with versions of {requirement.name} "
+                    "that accept it, or migrate the code to pydantic 2",
+                    status=Status.MANUAL,
+                )
+                return None
+        return need
 
     def _original_text(self, path: str) -> str | None:
         origin = self.ws.origin(path) if self.ws.exists(path) else None
@@ -720,15 +1107,24 @@ class _Run:
                 key = (need.name, "below")
                 if key not in self.reported:
                     self.reported.add(key)
+                    other = ", or migrate the code to pydantic 2" if need.name == "pydantic" else ""
+                    if "BaseSettings" in need.reason:
+                        other += " (`BaseSettings` is in pydantic-settings there)"
+                    line = self.original_lines.get(need.name, 0)
                     self.ctx.report(
                         ROOT_FILE,
                         f"`{need.name}` is not pinned below {need.below}: {need.reason} "
-                        f"({where}); pin it as `{need.requirement}`",
+                        f"({where}); pin it as `{need.requirement}`{other}",
                         status=Status.MANUAL,
+                        line=line,
+                        col=1 if line else 0,
                     )
             return
         # A pin must be explicit: an extra such as passlib[bcrypt] installs the newest bcrypt.
+        added = len(self._additions)
         self._add(need.requirement, need.name, need.reason, where, explicit=need.below is not None)
+        if need.apt and len(self._additions) > added:
+            self.apt.update(dict.fromkeys(need.apt, need.name))
 
     # ------------------------------------------------------------------ wrong entries
     def fix_wrong_entries(
@@ -828,6 +1224,16 @@ class _Run:
         )
         return None
 
+    def check_conflicts(self, text: str) -> None:
+        """Requirements of the final file that cannot install together (the repository's
+        own lines: hffix merges and adds none that contradict): reported."""
+        if not conflicts.has_versions(text):
+            return
+        for clash in conflicts.conflicts(conflicts.declared(text)):
+            self._report_once(
+                f"{clash.describe()}: pip cannot install requirements.txt; choose versions that fit"
+            )
+
     def check_freeze(
         self, text: str, declared_text: str, uses: dict[str, tuple[str, str, int]]
     ) -> None:
@@ -855,6 +1261,23 @@ class _Run:
             )
 
     # ------------------------------------------------------------------ writing
+    def packages_txt(self) -> tuple[Edit, ...]:
+        """packages.txt with the Debian packages an added requirement builds against
+        (mysqlclient: the MySQL client library), written with requirements.txt."""
+        if not self.apt:
+            return ()
+        exists = self.ws.exists(PACKAGES_FILE)
+        existing = self.ctx.text(PACKAGES_FILE) if exists else ""
+        if existing is None:
+            return ()
+        have = {line.split("#")[0].strip() for line in existing.splitlines()}
+        missing = [p for p in self.apt if p not in have]
+        if not missing:
+            return ()
+        newline = self.ws.newline(PACKAGES_FILE) if exists else "\n"
+        prefix = existing if not existing or existing.endswith(("\n", "\r")) else existing + newline
+        return (Write(PACKAGES_FILE, prefix + newline.join(missing) + newline),)
+
     def write(self, existing: reqfiles.ReadFile | None, text: str) -> tuple[Edit, ...]:
         """The edits that give requirements.txt ``text`` (UTF-8 when pip could not read it)."""
         if existing is not None and text == existing.text and existing.recovered is None:

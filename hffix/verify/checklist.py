@@ -17,7 +17,13 @@ from pathlib import Path
 from hffix.api import Result
 from hffix.findings import Finding, Status
 from hffix.verify.report import Boot, CheckItem, Mark
-from hffix.verify.static import app_binding, dockerfiles, front_matter, hardcoded_ports
+from hffix.verify.static import (
+    app_binding,
+    dockerfiles,
+    front_matter,
+    hardcoded_ports,
+    main_import,
+)
 
 # The checklist's own labels, used by the boot to find the item it confirms.
 MAIN_AT_ROOT = "main.py at the repository root"
@@ -103,6 +109,12 @@ class _Checklist:
         binding = app_binding(self.root)
 
         def direct() -> tuple[bool, str]:
+            if binding.state in {"yes", "maybe"}:
+                # `import main` must work for the name to exist (a relative import, a module
+                # that is not where main.py looks for it): the boot confirms or refutes.
+                imported = main_import(self.root)
+                if not imported.ok:
+                    return False, imported.detail
             if binding.state == "yes":
                 return True, f"bound at {binding.detail} (static)"
             if binding.state == "maybe":
@@ -211,9 +223,11 @@ def confirm_app(checklist: list[CheckItem], boot: Boot) -> None:
                 item.label, Mark.FAIL, codes, failure.reason, item.findings
             )
         elif boot.import_seconds is not None:
-            checklist[index] = CheckItem(
-                item.label, Mark.PASS, [], _joined(item.detail, "imported by the boot"), []
-            )
+            # The import is the real test: a static doubt it refutes is dropped.
+            detail = "imported by the boot"
+            if item.mark is not Mark.FAIL:
+                detail = _joined(item.detail, detail)
+            checklist[index] = CheckItem(item.label, Mark.PASS, [], detail, [])
 
 
 def _joined(first: str, second: str) -> str:

@@ -244,6 +244,9 @@ def exception(event: Event, ctx: Context, phase: str) -> Failure:
             "missing-variable", variable_reason(variable, ctx, where), path, line, detail
         )
     when = "while importing main" if phase == "import" else f"at {phase}"
+    hint = import_hint(event, ctx) if kind == "ImportError" else ""
+    if hint:
+        return Failure("import-error", f"{where or 'main'}: {hint}", path, line, detail)
     if kind == "SystemExit":
         code = first_line(str(event.get("message", ""))) or "0"
         return Failure(
@@ -267,6 +270,61 @@ def exception(event: Event, ctx: Context, phase: str) -> Failure:
         line,
         detail,
     )
+
+
+_CANNOT_IMPORT = re.compile(
+    r"cannot import name '(?P<name>\w+)' from (?P<partial>partially initialized module )?"
+    r"'(?P<module>[\w.]+)'(?: \(most likely [^)]*\))?(?: \((?P<file>[^)]*)\))?"
+)
+
+
+def import_hint(event: Event, ctx: Context) -> str:
+    """What an ``ImportError`` between the repository's own modules means, when it is one
+    of the two ways a module is found under the wrong name: ``cannot import name 'app'
+    from 'src.main' (src/main.py)`` while the app's module is another ``src/main.py``, or
+    a module of the app importing ``main`` and getting the root main.py half-run."""
+    match = _CANNOT_IMPORT.search(str(event.get("message", "")))
+    if match is None:
+        return ""
+    name, module = match["name"], match["module"]
+    found = relative(ctx.root, match["file"]) if match["file"] else None
+    if match["partial"] and module == "main" and found == "main.py":
+        return (
+            f"a module of the app imports `{name}` from `main`, which is now the root main.py "
+            "(half-run: a circular import); the app's own module must be `main`: run hffix "
+            "--write, which loads it under that name"
+        )
+    if found is None:
+        return ""
+    tail = module.replace(".", "/")
+    others = [
+        path
+        for path in _repository_files(ctx.root, (f"{tail}.py", f"{tail}/__init__.py"))
+        if path != found
+    ]
+    if not others:
+        return ""
+    return (
+        f"`from {module} import {name}` found {found}, but the app's `{module}` is "
+        f"{others[0]}: a folder without __init__.py loses to a package or module of the same "
+        "name anywhere on sys.path; run hffix --write (main.py then loads that folder as the "
+        "package) or rename one of them"
+    )
+
+
+def _repository_files(root: Path, tails: Sequence[str], limit: int = 4000) -> list[str]:
+    """Repository paths ending with one of ``tails`` (at a folder boundary)."""
+    found: list[str] = []
+    for seen, (current, dirs, files) in enumerate(os.walk(root), start=1):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        if seen > limit:
+            break
+        here = Path(current).relative_to(root).as_posix()
+        for file in files:
+            path = file if here == "." else f"{here}/{file}"
+            if any(path == t or path.endswith("/" + t) for t in tails):
+                found.append(path)
+    return sorted(found)
 
 
 def no_app(event: Event, ctx: Context) -> Failure:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from hffix.deps.stdlib import is_stdlib
+from hffix.project.layout import Layout
+from hffix.project.pysummary import summarize
 
 # Root files that make Spaces build a container instead of the Python SDK (SP-HF-02).
 _DOCKERFILE = re.compile(r"^(dockerfile(\..+)?|.+\.dockerfile)$", re.IGNORECASE)
@@ -18,6 +23,10 @@ _PORT_FLAG = re.compile(
 )
 _PORT_LITERAL = re.compile(r"\bport\s*=\s*(?!5432\b|3306\b|6379\b|27017\b)\d{2,5}\b", re.IGNORECASE)
 _SHELL_FILES = ("Procfile", "start.sh", "run.sh", "entrypoint.sh", "Makefile", "startup.sh")
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", "site-packages"}
+)
+_MAX_PY_FILES = 20000
 
 
 @dataclass(frozen=True)
@@ -195,3 +204,147 @@ def hardcoded_ports(root: Path, limit: int = 200) -> list[str]:
                 if len(hits) >= limit:
                     return hits
     return hits
+
+
+# ---------------------------------------------------------------- `import main`
+@dataclass(frozen=True)
+class MainImport:
+    """Whether ``import main`` can work, as far as the files say (the boot is the test)."""
+
+    ok: bool
+    line: int = 0
+    detail: str = ""
+
+
+def _python_files(root: Path, limit: int = _MAX_PY_FILES) -> list[str] | None:
+    """Repository paths of the Python files below ``root``; None past ``limit``."""
+    found: list[str] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        here = Path(current).relative_to(root).as_posix()
+        for name in files:
+            if name.endswith(".py"):
+                found.append(name if here == "." else f"{here}/{name}")
+                if len(found) > limit:
+                    return None
+    return found
+
+
+def _touches_sys_modules(tree: ast.Module) -> bool:
+    """main.py registers modules itself (hffix's importlib forms): names may not be files."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "modules"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            return True
+    return False
+
+
+class _Finder:
+    """Python's path finder over the repository's files: regular packages and modules
+    win over namespace portions wherever they are on ``sys.path``."""
+
+    def __init__(self, layout: Layout, search: list[str]) -> None:
+        self.layout = layout
+        self.search = search
+
+    def find(self, dotted: str) -> tuple[str, str] | str | None:
+        """(kind, path) of ``dotted``; the missing dotted prefix as a string when the first
+        part is the repository's but a later one is not; None when it is not first-party."""
+        parts = dotted.split(".")
+        folders = self.search
+        found: tuple[str, str] | None = None
+        for index, part in enumerate(parts):
+            spaces: list[str] = []
+            found = None
+            for folder in folders:
+                resolved = self.layout.find_name(folder, part)
+                if resolved is None:
+                    continue
+                if resolved.kind == "namespace":
+                    spaces.append(resolved.path)
+                    continue
+                found = (resolved.kind, resolved.path)
+                break
+            if found is None and spaces:
+                found = ("namespace", spaces[0])
+            if found is None:
+                return ".".join(parts[: index + 1]) if index else None
+            kind, path = found
+            if index < len(parts) - 1:
+                if kind == "module":
+                    return ".".join(parts[: index + 2])
+                folders = spaces if kind == "namespace" else [path.rsplit("/", 1)[0]]
+        return found
+
+
+def main_import(root: Path) -> MainImport:
+    """Whether ``import main`` can work: no relative import at module level (main.py is a
+    top-level module), and every module of the repository it imports exists, from the
+    folders it puts first on ``sys.path``, with the names it takes from it."""
+    try:
+        text = (root / "main.py").read_bytes().decode("utf-8-sig")
+        tree = ast.parse(text, filename="main.py")
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return MainImport(True)  # app_binding says what is wrong with the file itself
+    summary = summarize("main.py", text)
+    if summary is None:
+        return MainImport(True)
+    for ref in summary.imports:
+        if ref.level:
+            written = f"from {'.' * ref.level}{ref.module} import {', '.join(ref.names)}"
+            return MainImport(
+                False,
+                ref.line,
+                f"main.py:{ref.line}: `{written}` is a relative import; the Space imports "
+                "main.py as the top-level module `main`, where it fails (attempted relative "
+                "import with no known parent package)",
+            )
+    if summary.sys_path_unknown or _touches_sys_modules(tree):
+        return MainImport(True)
+    files = _python_files(root)
+    if files is None:
+        return MainImport(True)
+    layout = Layout(files)
+    finder = _Finder(layout, list(dict.fromkeys([*summary.sys_path, ""])))
+    for ref in summary.imports:
+        if not ref.module or is_stdlib(ref.module) or ref.module.split(".")[0] == "main":
+            continue
+        found = finder.find(ref.module)
+        if found is None:
+            continue  # not the repository's: the boot (or HF007) says whether it exists
+        if isinstance(found, str):
+            written = (
+                f"from {ref.module} import {', '.join(ref.names)}"
+                if ref.names
+                else f"import {ref.module}"
+            )
+            return MainImport(
+                False,
+                ref.line,
+                f"main.py:{ref.line}: `{written}` needs `{found}`, which is not in the "
+                f"repository where Python looks for it (No module named '{found}')",
+            )
+        kind, path = found
+        for name in ref.names:
+            if name == "*" or _has_name(root, layout, kind, path, name):
+                continue
+            return MainImport(
+                False,
+                ref.line,
+                f"main.py:{ref.line}: `from {ref.module} import {name}` finds {path}, which "
+                f"has no `{name}` (cannot import name '{name}')",
+            )
+    return MainImport(True)
+
+
+def _has_name(root: Path, layout: Layout, kind: str, path: str, name: str) -> bool:
+    folder = path if kind == "namespace" else path.rsplit("/", 1)[0] if "/" in path else ""
+    if kind != "module" and layout.find_name(folder, name) is not None:
+        return True  # a submodule
+    if kind == "namespace":
+        return False
+    return app_binding(root, path, name).state != "no"

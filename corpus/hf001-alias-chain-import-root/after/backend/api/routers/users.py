@@ -1,0 +1,10 @@
+from fastapi import APIRouter
+
+from api.settings import ADMIN
+
+router = APIRouter()
+
+
+@router.get("/")
+def users() -> list[str]:
+    return [ADMIN]

@@ -1,0 +1,1 @@
+ADMIN = "ada"

@@ -1,0 +1,8 @@
+from pydantic import BaseModel
+
+TITLE = "Notes"
+
+
+class Note(BaseModel):
+    id: int
+    text: str

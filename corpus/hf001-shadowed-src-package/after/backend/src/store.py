@@ -1,0 +1,1 @@
+RECIPES = ["lentil soup", "flatbread"]

@@ -1,0 +1,6 @@
+def main() -> None:
+    print("seeded")
+
+
+if __name__ == "__main__":
+    main()

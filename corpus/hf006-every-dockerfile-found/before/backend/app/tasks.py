@@ -1,0 +1,2 @@
+def send_receipt(order: int) -> str:
+    return f"receipt {order}"

@@ -1,0 +1,6 @@
+import typer
+from rich import print
+
+
+def run() -> None:
+    typer.run(lambda: print("phases"))

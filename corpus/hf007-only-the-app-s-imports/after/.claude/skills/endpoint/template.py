@@ -1,0 +1,5 @@
+import anthropic
+from fastapi import FastAPI
+
+app = FastAPI()
+client = anthropic.Anthropic()

@@ -1,0 +1,4 @@
+import gradio
+from fastapi import FastAPI
+
+app = gradio.mount_gradio_app(FastAPI(), gradio.Blocks(), path="/")

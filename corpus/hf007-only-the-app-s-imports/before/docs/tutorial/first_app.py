@@ -1,0 +1,4 @@
+import mkdocs_gen_files
+from fastapi import FastAPI
+
+app = FastAPI()

@@ -1,0 +1,8 @@
+from pydantic import BaseSettings
+
+
+class Settings(BaseSettings):
+    title: str = "quotes"
+
+
+settings = Settings()
