@@ -333,3 +333,22 @@ def test_unsafe_fix_moves_a_main_py_whose_app_is_named_otherwise(make_repo: Make
     assert out["main_script.py"] == text
     assert "from main_script import api as app" in out["main.py"]
     assert "/z" in importable(root)
+
+
+def test_apps_in_docs_examples_and_hidden_folders_are_not_candidates(
+    make_repo: Callable[..., Path],
+) -> None:
+    """A template in .claude/, an example in docs/ or examples/: not the Space's app, so
+    the one real app is chosen instead of an ambiguity."""
+    app = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    root = make_repo(
+        {
+            "service/main.py": app,
+            ".claude/templates/api.py": app,
+            "docs/tutorial/first.py": app,
+            "examples/minimal.py": app,
+        }
+    )
+    result = hffix.check(root, select=["HF001"])
+    [finding] = result.findings
+    assert "service/main.py" in finding.message and finding.status is Status.FIXED

@@ -196,3 +196,34 @@ def test_named_constants_by_the_thousand_are_judged_in_one_pass(
     assert result.error is None
     assert len(result.findings) == count
     assert {f.status for f in result.findings} == {Status.UNSAFE_FIX}
+
+
+def test_moving_main_aside_never_hands_libcst_a_module_too_deep(tmp_path: Path) -> None:
+    """--unsafe-fixes moves a root main.py that is not the app aside and updates what
+    imports it; a module doing so that is 10,000 terms long once crashed the process
+    (SIGSEGV in libcst's native parser). In a subprocess: a crash must not take pytest."""
+    root = tmp_path / "repo"
+    (root / "app").mkdir(parents=True)
+    (root / "main.py").write_text("import sys\n\nprint(sys.argv)\n")
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "server.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (root / "tools.py").write_text("import main\n\nx = " + "+".join(["1"] * 10_000) + "\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hffix",
+            "--check",
+            "--unsafe-fixes",
+            "--select",
+            "HF001",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    # tools.py cannot be updated: main.py stays, the user is told why.
+    assert "moving it aside would leave tools.py importing the new main.py" in proc.stdout

@@ -121,3 +121,14 @@ def test_verify_no_boot_is_not_ready_when_import_main_cannot_work(make_repo: Mak
     assert "`app` exposed by main.py failed" in report.reason()
     hffix.fix(root, write=True)  # HF001 ignored: nothing rewrites the import
     assert not verify(root, VerifyOptions(boot=False)).ok
+
+
+def test_dockerfiles_anywhere_are_found(tmp_path: Path) -> None:
+    """verify must never say "no Dockerfile" while one exists below the root."""
+    from hffix.verify.static import dockerfiles
+
+    (tmp_path / "docker" / "api").mkdir(parents=True)
+    (tmp_path / "docker" / "api" / "Dockerfile").write_text("FROM python:3.10\n")
+    (tmp_path / "web.dockerfile").write_text("FROM node:20\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.10\n")
+    assert dockerfiles(tmp_path) == ["Dockerfile", "web.dockerfile", "docker/api/Dockerfile"]

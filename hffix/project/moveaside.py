@@ -12,6 +12,7 @@ Makefiles, shell scripts, Dockerfiles and CI workflows, ``main:func`` entry poin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hffix.project.apps import AppGraph
@@ -72,14 +73,35 @@ def _rename_imports(module: cst.Module, new: str) -> cst.Module | None:
     return result if transformer.changed else None
 
 
-def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
-    """Rename the root ``main.py``; returns its new name and the files whose references
-    were updated."""
-    import libcst as cst
+class CannotMoveAside(Exception):
+    """Modules import the root ``main.py`` and cannot be updated; nothing was changed."""
 
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__(", ".join(paths))
+        self.paths = paths
+
+
+def move_aside(
+    workspace: Workspace, graph: AppGraph, parse: Callable[[str], cst.Module | None]
+) -> tuple[str, list[str]]:
+    """Rename the root ``main.py``; returns its new name and the files whose references
+    were updated. ``parse`` is the session's guarded libcst parse (a module too deep for
+    libcst's native parser is never handed to it). Raises :class:`CannotMoveAside`, having
+    changed nothing, when a module importing ``main.py`` cannot be parsed to update it:
+    it would import the new entrypoint instead."""
     layout = graph.layout
     new = free_name(layout)
     stem = new[: -len(".py")]
+    importers = [
+        path
+        for path in sorted(layout.files)
+        if path.endswith(".py")
+        and path != "main.py"
+        and graph.resolve_module(path, "main", 0) == "main.py"
+    ]
+    stuck = [path for path in importers if parse(path) is None]
+    if stuck:
+        raise CannotMoveAside(stuck)
     updated: list[str] = []
     for path in sorted(layout.files):
         if path == "main.py":
@@ -93,9 +115,8 @@ def move_aside(workspace: Workspace, graph: AppGraph) -> tuple[str, list[str]]:
         if path.endswith(".py"):
             if graph.resolve_module(path, "main", 0) != "main.py":
                 continue
-            try:
-                module = cst.parse_module(text)
-            except cst.ParserSyntaxError:
+            module = parse(path)
+            if module is None:
                 continue
             result = _rename_imports(module, stem)
             if result is not None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hffix.deps.tree import is_app_code
 from hffix.facts import AppLocation
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Edit, Fix
@@ -39,7 +40,7 @@ from hffix.project.importroot import (
 )
 from hffix.project.layout import Layout, display_folder, is_inside, is_test_path, join
 from hffix.project.lift import CannotLift, lift_app
-from hffix.project.moveaside import move_aside
+from hffix.project.moveaside import CannotMoveAside, move_aside
 from hffix.project.pysummary import Binding, FactoryCall, ModuleSummary
 from hffix.repository.workspace import Unreadable, Workspace
 from hffix.rules.base import Example, Rule, RuleContext
@@ -385,8 +386,12 @@ class _Run:
         return sorted(set(seeds))
 
     def _usable(self, site: AppSite) -> bool:
-        return not is_test_path(site.path) and not self.ctx.config.ignored_in(
-            site.path, Entrypoint.code
+        """An app the Space may serve: not a test's, not in docs, examples, templates or a
+        hidden folder (`.claude/`), not excluded by per-file-ignores (--app overrides)."""
+        return (
+            not is_test_path(site.path)
+            and is_app_code(site.path)
+            and not self.ctx.config.ignored_in(site.path, Entrypoint.code)
         )
 
     # ------------------------------------------------------------ choosing
@@ -707,7 +712,17 @@ class _Run:
                 Status.UNSAFE_FIX,
             )
             return None
-        new, updated = move_aside(self.workspace, self.graph)
+        try:
+            new, updated = move_aside(self.workspace, self.graph, self.ctx.parse)
+        except CannotMoveAside as exc:
+            self.report(
+                f"{Entrypoint.MESSAGE}: main.py {what}; moving it aside would leave "
+                f"{', '.join(exc.paths[:3])} importing the new main.py, and hffix cannot edit "
+                f"{'it' if len(exc.paths) == 1 else 'them'}: move main.py and update its "
+                f"imports by hand (the app is {site.spec()})",
+                Status.MANUAL,
+            )
+            return None
         self.moved_aside = True
         self.layout = Layout(self.workspace.paths())
         self.graph.layout = self.layout

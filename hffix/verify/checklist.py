@@ -136,7 +136,13 @@ class _Checklist:
             found = dockerfiles(self.root)
             if not found:
                 return True, ""
-            return False, f"{', '.join(found)} at the root makes the Space a Docker Space"
+            at_root = [path for path in found if "/" not in path]
+            if at_root:
+                return False, f"{', '.join(at_root)} at the root makes the Space a Docker Space"
+            return False, (
+                f"{', '.join(found[:3])} in the repository: SP-HF-02 allows no Dockerfile "
+                "(hffix --check says which it deletes and which it keeps)"
+            )
 
         return self.item(NO_DOCKERFILE, "HF006", "SP-HF-02", direct, rule_decides=False)
 

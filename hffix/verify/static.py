@@ -13,7 +13,6 @@ from hffix.project.layout import Layout
 from hffix.project.pysummary import summarize
 
 # Root files that make Spaces build a container instead of the Python SDK (SP-HF-02).
-_DOCKERFILE = re.compile(r"^(dockerfile(\..+)?|.+\.dockerfile)$", re.IGNORECASE)
 _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S
 )
@@ -149,12 +148,18 @@ def app_binding(root: Path, module: str = "main.py", name: str = "app") -> AppBi
 
 
 def dockerfiles(root: Path) -> list[str]:
-    """Dockerfiles at the repository root, any case (``Dockerfile``, ``Dockerfile.dev``...)."""
+    """Every Dockerfile of the repository (any name HF006 knows: ``Dockerfile`` in any
+    case, ``Dockerfile.dev``, ``api.dockerfile``, ``Containerfile``...), those at the root
+    first; discovery's rules apply (git-ignored files and other repositories are not read)."""
+    from hffix.formats.dockerfile import is_dockerfile
+    from hffix.repository.discovery import discover
+
     try:
-        names = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+        files, _ = discover(root)
     except OSError:
         return []
-    return [name for name in names if _DOCKERFILE.match(name)]
+    found = [path for path in files if is_dockerfile(path)]
+    return sorted(found, key=lambda path: ("/" in path, path))
 
 
 def front_matter(root: Path) -> dict[str, str] | None:
