@@ -50,7 +50,7 @@ NOT_AT_START_UP = (
 HELPERS = (
     "hffix.config",
     "hffix.envfile",
-    "hffix.requirements",
+    "hffix.formats.requirements",
     "hffix.deps.manifests",
     "hffix.project.lift",
     "hffix.project.moveaside",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import hffix
 from hffix.findings import Status
-from hffix.requirements import parse_requirements
+from hffix.formats.requirements import parse_requirements
 
 MakeRepo = Callable[..., Path]
 

@@ -1,8 +1,8 @@
-"""hffix.requirements: parsing requirement lines and the union merge."""
+"""hffix.formats.requirements: parsing requirement lines and the union merge."""
 
 from __future__ import annotations
 
-from hffix.requirements import (
+from hffix.formats.requirements import (
     LineKind,
     declared_names,
     merge_requirements,

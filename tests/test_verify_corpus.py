@@ -82,7 +82,7 @@ def _pins_this_environment_breaks(requirements: Path) -> list[str]:
     environment): booting here would test the environment, not the fix."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from hffix.requirements import LineKind, parse_requirements
+    from hffix.formats.requirements import LineKind, parse_requirements
 
     if not requirements.is_file():
         return []

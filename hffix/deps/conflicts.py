@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hffix.requirements import LineKind, RequirementLine, canonical_name, parse_requirements
+from hffix.formats.requirements import LineKind, RequirementLine, canonical_name, parse_requirements
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet

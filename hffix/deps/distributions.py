@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from hffix.requirements import canonical_name
+from hffix.formats.requirements import canonical_name
 
 IMPORT_DISTRIBUTIONS: dict[str, str] = {
     "accelerate": "accelerate",

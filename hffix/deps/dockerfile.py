@@ -30,7 +30,7 @@ from enum import Enum
 
 from hffix.deps.tooling import requirement_tool_kind
 from hffix.formats.dockerfile import Copy, Dockerfile, Instruction, Run, Stage, parse
-from hffix.requirements import requirement_name
+from hffix.formats.requirements import requirement_name
 
 __all__ = [
     "Copy",

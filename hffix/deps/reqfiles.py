@@ -6,8 +6,8 @@ import codecs
 import posixpath
 from dataclasses import dataclass, field
 
+from hffix.formats.requirements import LineKind, RequirementLine, parse_requirements
 from hffix.repository.workspace import Unreadable, Workspace
-from hffix.requirements import LineKind, RequirementLine, parse_requirements
 from hffix.textio import TextFormat, detect_newline
 
 UTF8_FORMAT = TextFormat()

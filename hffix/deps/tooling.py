@@ -8,7 +8,7 @@ that imports one (`import setuptools`, `pkg_resources`) still gets it through th
 
 from __future__ import annotations
 
-from hffix.requirements import canonical_name, requirement_name
+from hffix.formats.requirements import canonical_name, requirement_name
 
 # Canonical names. Build and packaging tools: they make the image or the distribution.
 BUILD_TOOLS = frozenset(

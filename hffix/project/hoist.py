@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hffix.formats.requirements import merge_requirements, parse_requirements
 from hffix.project import frontmatter
 from hffix.project.layout import Layout, join, relative
 from hffix.repository.workspace import MAX_FILE_BYTES, Unreadable, Workspace
-from hffix.requirements import merge_requirements, parse_requirements
 
 METADATA_FILE = re.compile(
     r"""^(
@@ -258,7 +258,7 @@ def _merge(workspace: Workspace, target: str, source: str) -> tuple[str, str] | 
 def merge_requirement_files(
     base: str, extra: str, newline: str, source: str
 ) -> tuple[str, list[str]]:
-    """Union by canonical name (see :func:`hffix.requirements.merge_requirements`); a line
+    """Union by canonical name (see :func:`hffix.formats.requirements.merge_requirements`); a line
     of ``extra`` that pins a distribution ``base`` pins differently is kept as a comment."""
     merged = merge_requirements(base, extra, newline, source=source)
     pins: dict[str, set[str]] = {}

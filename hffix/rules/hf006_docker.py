@@ -10,9 +10,9 @@ from hffix.deps import dockerfile, tree
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Delete, Edit, Fix, Write
 from hffix.formats.dockerfile import build_context, is_docker_file, is_dockerfile, parse
+from hffix.formats.requirements import requirement_name
 from hffix.project import frontmatter, runcommands
 from hffix.python.servers import SERVER_MODULES
-from hffix.requirements import requirement_name
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.classify import classify
 

@@ -24,9 +24,7 @@ from hffix.findings import FixSafety, Severity, Status
 from hffix.fixes import Delete, Edit, Fix, Write
 from hffix.formats.dockerfile import build_context, is_docker_file, is_dockerfile
 from hffix.formats.dockerfile import parse as parse_dockerfile
-from hffix.project.layout import is_test_module
-from hffix.repository.workspace import Unreadable
-from hffix.requirements import (
+from hffix.formats.requirements import (
     LineKind,
     RequirementLine,
     canonical_name,
@@ -35,6 +33,8 @@ from hffix.requirements import (
     requirement_name,
     strip_comment,
 )
+from hffix.project.layout import is_test_module
+from hffix.repository.workspace import Unreadable
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.textio import TextFormat
 

@@ -10,8 +10,8 @@ from hffix.deps import manifests
 from hffix.deps.syntax310 import NewerName, may_use_newer_names, newer_names, problems_in
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Fix, Write
+from hffix.formats.requirements import merge_requirements
 from hffix.repository.workspace import is_python_path
-from hffix.requirements import merge_requirements
 from hffix.rules.base import Example, Rule, RuleContext
 from hffix.secrets.scope import tests_matcher
 

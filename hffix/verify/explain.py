@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hffix.requirements import canonical_name, declared_names, parse_requirements
+from hffix.formats.requirements import canonical_name, declared_names, parse_requirements
 from hffix.verify.distributions import distribution_for
 from hffix.verify.report import Failure
 
