@@ -662,6 +662,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ours is not None:
             print(f"hffix: error: no such option {arg}; hffix calls it {ours}", file=sys.stderr)
             return 2
+    if args == ["version"] and not os.path.exists("version"):
+        print("hffix: error: no repository at version; did you mean --version?", file=sys.stderr)
+        return 2
     if args[:1] == ["verify"]:
         from hffix.verify.cli import main as verify_main
 

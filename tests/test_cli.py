@@ -417,3 +417,13 @@ def test_a_closed_pipe_is_not_an_internal_error(make_repo: Callable[..., Path]) 
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141, err
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_version_as_a_word_points_at_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["version"]) == 2
+    assert "did you mean --version?" in capsys.readouterr().err
+    (tmp_path / "version").mkdir()  # a repository really named so is checked as one
+    assert main(["version"]) in (0, 1)
