@@ -70,8 +70,26 @@ class Result:
 
     @property
     def variables(self) -> list[str]:
-        """Environment variables the user has to set in the Space's settings."""
+        """Environment variables the user has to set in the Space's settings: every one,
+        :attr:`secrets` and :attr:`space_variables` together."""
         return sorted(set(self.facts.variables).union(*(f.variables for f in self.findings)))
+
+    @property
+    def secrets(self) -> list[str]:
+        """The :attr:`variables` to set as the Space's *Secrets*: a name that holds a
+        credential (``DATABASE_URL``, ``…_API_KEY``, ``…SECRET``, ``HF_TOKEN``:
+        :func:`hffix.secrets.names.holds_credential`), or the one variable of a finding
+        about a committed secret (a random-looking value moved into ``BUILD_STAMP``)."""
+        from hffix.secrets.names import holds_credential
+
+        moved = {f.variables[0] for f in self.findings if f.secret and len(f.variables) == 1}
+        return [name for name in self.variables if name in moved or holds_credential(name)]
+
+    @property
+    def space_variables(self) -> list[str]:
+        """The :attr:`variables` to set as the Space's *Variables*: all but :attr:`secrets`."""
+        secrets = set(self.secrets)
+        return [name for name in self.variables if name not in secrets]
 
     @property
     def status(self) -> RepoStatus:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 EXAMPLE = ".env.example"
 GITIGNORE = ".gitignore"
@@ -34,7 +34,29 @@ PLATFORM_VARIABLES = frozenset(
         "CI",
         "GITHUB_ACTIONS",
         "SYSTEM",
+        # What a Space sets itself (Hugging Face's "Spaces environment" documentation).
+        "SPACE_ID",
+        "SPACE_HOST",
+        "SPACE_AUTHOR_NAME",
+        "SPACE_REPO_NAME",
+        "SPACE_TITLE",
+        "SPACE_CREATOR_USER_ID",
+        "CPU_CORES",
+        "MEMORY",
     }
+)
+# Variables a front-end build inlines into the pages it ships (Next.js, Vite, Create React
+# App, Nuxt, Expo, Gatsby, Vue CLI, SvelteKit, Astro).
+FRONTEND_PREFIXES = (
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "NUXT_PUBLIC_",
+    "NUXT_ENV_",
+    "EXPO_PUBLIC_",
+    "GATSBY_",
+    "VUE_APP_",
+    "PUBLIC_",
 )
 _LINE = re.compile(
     r"^\s*(?P<comment>#\s*)?(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:](?P<rest>.*)$"
@@ -93,13 +115,77 @@ def _append(text: str | None, lines: Iterable[str], newline: str) -> str:
     return body + "".join(line + newline for line in lines)
 
 
-def updated_example(text: str | None, variables: Iterable[str], newline: str = "\n") -> str | None:
-    """``.env.example`` with a ``NAME=`` line for each variable it lacks; None if complete."""
+@dataclass(frozen=True)
+class Listed:
+    """A variable ``.env.example`` lists: a Space secret or a Space variable, where the app
+    reads it (``config.py:3``) and whether the app has a value when it is unset."""
+
+    name: str
+    secret: bool = False
+    where: Sequence[str] = field(default=(), compare=False)
+    default: bool = False
+
+
+HEADER = "# The environment variables the app reads (names only: never commit values here)."
+SECRETS_HEADING = "# Space secrets (set them in the Space's settings, under Secrets)"
+VARIABLES_HEADING = "# Space variables (set them in the Space's settings, under Variables)"
+_SHOWN_PLACES = 3
+
+
+def _comment(item: Listed) -> str:
+    places = list(item.where)
+    shown = ", ".join(places[:_SHOWN_PLACES])
+    if len(places) > _SHOWN_PLACES:
+        shown += f" and {len(places) - _SHOWN_PLACES} more"
+    if not shown:
+        return "# named by hffix's findings (a Dockerfile's ENV, a run command)"
+    default = "has a default" if item.default else "no default: the app needs it"
+    return f"# read at {shown}; {default}"
+
+
+def example_lines(listed: Iterable[Listed]) -> list[str]:
+    """The lines listing ``listed``: secrets first, then variables, each group under its
+    heading and sorted by name, each name under a comment saying where it is read."""
+    items = sorted(listed, key=lambda item: (not item.secret, item.name))
+    lines: list[str] = []
+    for secret, heading in ((True, SECRETS_HEADING), (False, VARIABLES_HEADING)):
+        group = [item for item in items if item.secret is secret]
+        if not group:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(heading)
+        for item in group:
+            lines += [_comment(item), f"{item.name}="]
+    return lines
+
+
+def updated_example(text: str | None, listed: Iterable[Listed], newline: str = "\n") -> str | None:
+    """``.env.example`` listing every variable of ``listed`` it lacks (platform variables
+    left out), grouped (see :func:`example_lines`); a new file starts with a header line.
+    Lines already there are kept as they are. None when nothing is missing."""
     present = declared_names(text or "")
-    missing = sorted({v for v in variables if v not in present and v not in PLATFORM_VARIABLES})
-    if not missing:
+    wanted: dict[str, Listed] = {}
+    for item in listed:
+        if item.name not in present and item.name not in PLATFORM_VARIABLES:
+            wanted.setdefault(item.name, item)
+    if not wanted:
         return None
-    return _append(text, (f"{name}=" for name in missing), newline)
+    lines = example_lines(wanted.values())
+    if text is None or not text.strip():
+        return _append(text, [HEADER, "", *lines], newline)
+    return _append(text, ["", *lines], newline)
+
+
+def is_frontend_env(text: str, *, has_python: bool) -> bool:
+    """A front-end build's dotenv file (``frontend/.env.production``), asked of one in a
+    folder with a ``package.json``: no Python in that folder, and every name it sets starts
+    with a prefix the build inlines (``NEXT_PUBLIC_``, ``VITE_``...). Not the backend's:
+    neither Space variables nor forced into ``.gitignore``."""
+    if has_python:
+        return False
+    found = entries(text)
+    return bool(found) and all(entry.name.startswith(FRONTEND_PREFIXES) for entry in found)
 
 
 def blank_values(text: str, lines: Iterable[int]) -> str:

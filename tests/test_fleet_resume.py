@@ -106,7 +106,7 @@ def test_a_killed_run_loses_no_written_repository_and_resume_reports_true_totals
     assert {e["status"] for e in recorded.values()} == {"fixed"}
     assert all(e["variables"] == ["API_TOKEN"] for e in recorded.values())
     assert "30 repositories:" in resumed.stderr
-    assert "Set these variables in the Space's settings: API_TOKEN." in resumed.stderr
+    assert "Set these as Space secrets: API_TOKEN." in resumed.stderr
     assert len(lines(report)) == len(repos)  # none was done twice
 
 
@@ -125,7 +125,7 @@ def test_resume_where_everything_was_done_reports_the_recorded_totals(
     assert "All checks passed." not in err
     assert "2 of 2 repositories already done" in err
     assert "needs-manual-work       1" in err and "fixed                   1" in err
-    assert "Set these variables in the Space's settings: API_TOKEN." in err
+    assert "Set these as Space secrets: API_TOKEN." in err
     assert first.splitlines()[-8:] == err.splitlines()[-8:]  # the same totals
     assert len(lines(report)) == 2
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import hffix
+from hffix import envfile
 from hffix.cli import main
 from hffix.findings import Status
 
@@ -34,8 +35,10 @@ def test_committed_env_file_is_ignored_not_deleted(make_repo: Callable[..., Path
     files = _files(root)
     assert files[".env"] == env
     assert files[".gitignore"] == "__pycache__/\n.env\n"
-    assert ".env.example" not in files  # nothing was moved out of the code
-    [finding] = result.findings
+    # Nothing was moved out of the code, but the app reads two variables without a default.
+    assert envfile.declared_names(files[".env.example"]) == {"OPENAI_API_KEY", "DATABASE_URL"}
+    finding, listing = result.findings
+    assert listing.path == ".env.example" and listing.status is Status.FIXED
     assert finding.path == ".env" and finding.status is Status.FIXED
     assert finding.variables == ("OPENAI_API_KEY", "DATABASE_URL", "DEBUG")
     assert "sk-p…wM" in finding.message and "git rm --cached .env" in finding.message
@@ -61,8 +64,12 @@ def test_example_keeps_its_lines_and_gains_the_new_names(make_repo: Callable[...
     )
     hffix.fix(root, write=True, select=["HF005"])
     files = _files(root)
+    # Appended in the file's newline style, grouped; SENTRY_DSN, commented out, counts.
     assert (root / ".env.example").read_bytes() == (
-        example + "OPENAI_API_KEY=\r\nSECRET_KEY=\r\n"
+        example + "\r\n"
+        f"{envfile.SECRETS_HEADING}\r\n"
+        "# read at main.py:6; no default: the app needs it\r\nOPENAI_API_KEY=\r\n"
+        "# read at main.py:8; no default: the app needs it\r\nSECRET_KEY=\r\n"
     ).encode()
     assert files[".gitignore"] == ".env\n"
 
@@ -98,7 +105,13 @@ def test_docker_variables_reach_the_example(make_repo: Callable[..., Path]) -> N
     result = hffix.fix(root, write=True, select=["HF006", "HF005"])
     assert result.error is None
     # HF006 hands the ENV names over through the facts; the code's reads join them.
-    assert _files(root)[".env.example"] == "DATABASE_URL=\nHF_HOME=\nOPENAI_API_KEY=\n"
+    assert _files(root)[".env.example"] == (
+        f"{envfile.HEADER}\n\n{envfile.SECRETS_HEADING}\n"
+        "# read at main.py:7; no default: the app needs it\nDATABASE_URL=\n"
+        "# read at main.py:6; no default: the app needs it\nOPENAI_API_KEY=\n\n"
+        f"{envfile.VARIABLES_HEADING}\n"
+        "# named by hffix's findings (a Dockerfile's ENV, a run command)\nHF_HOME=\n"
+    )
     assert _files(root)[".gitignore"] == ".env\n"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import hffix
+from hffix import envfile
 from hffix.findings import Status
 from hffix.secrets import astscan
 from hffix.secrets.prefilter import may_hold_secret_in
@@ -90,6 +91,8 @@ def test_the_variables_a_large_module_reads_go_to_the_example_file(
         (".gitignore", Status.FIXED),  # .env, where those variables go locally
         ("config.py", Status.FIXED),
     ]
-    example = (root / ".env.example").read_text().splitlines()
-    assert example == ["AWS_REGION=", "MODEL_NAME=", "OPENAI_API_KEY="]
+    example = (root / ".env.example").read_text()
+    assert envfile.declared_names(example) == {"AWS_REGION", "MODEL_NAME", "OPENAI_API_KEY"}
+    assert "# read at data.py:4; no default: the app needs it\nAWS_REGION=\n" in example
+    assert "# read at data.py:3; has a default\nMODEL_NAME=\n" in example
     assert (root / "data.py").read_text() == data

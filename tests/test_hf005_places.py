@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import hffix
+from hffix import envfile
 from hffix.findings import Finding, Status
 
 KEY = "sk-proj-FAKEECcNQf2suOoOOsgAwpIYiIP9K2zzSxxnF1eKUpTXYgwM"
@@ -224,8 +225,13 @@ def test_settings_fields_lose_their_default(run: Run) -> None:
         "JWT_SECRET",
         "OPENAI_API_KEY",
     ]
+    # Secrets first (moved, or named so), then variables; where each is read, on disk.
     assert files[".env.example"] == (
-        "ADMIN_PASSWORD=\nDATABASE_URL=\nJWT_SECRET=\nOPENAI_API_KEY=\n"
+        f"{envfile.HEADER}\n\n{envfile.SECRETS_HEADING}\n"
+        "# read at config.py:9; no default: the app needs it\nADMIN_PASSWORD=\n"
+        "# read at config.py:10; has a default\nDATABASE_URL=\n"
+        "# read at config.py:8; no default: the app needs it\nJWT_SECRET=\n"
+        "# read at config.py:7; no default: the app needs it\nOPENAI_API_KEY=\n"
     )
 
 

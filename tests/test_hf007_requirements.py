@@ -205,3 +205,25 @@ def test_mysqlclient_brings_its_build_packages(make_repo: Callable[..., Path]) -
     )
     again = hffix.fix(root, write=True, select=["HF007"])
     assert again.changes == []
+
+
+def test_drivers_do_not_depend_on_the_run_that_adds_the_spec_s_packages(
+    make_repo: Callable[..., Path],
+) -> None:
+    """A UTF-16 requirements.txt without the spec's sqlmodel and a module naming a
+    postgres:// URL: whatever HF007 adds for that URL, it adds in the first run (before, the
+    first run re-encoded the file and added sqlmodel, and only the second added a driver,
+    because it then found SQLAlchemy declared)."""
+    text = "fastapi==0.110.0\nuvicorn==0.27.1\npydantic==2.6.3\npython-dotenv==1.0.1\n"
+    root = make_repo(
+        {
+            "main.py": "from fastapi import FastAPI\n\nfrom app import jobs\n\napp = FastAPI()\n",
+            "app/__init__.py": "",
+            "app/jobs.py": 'DB = "postgres://reports.internal:5432/backend"\n',
+            "requirements.txt": b"\xff\xfe" + text.encode("utf-16-le"),
+        }
+    )
+    first = hffix.fix(root, write=True)
+    assert first.error is None and first.written
+    second = hffix.fix(root, write=True)
+    assert second.changes == [], [f.message for f in second.findings]

@@ -49,7 +49,8 @@ class Tally:
     diagnostics: int = 0
     not_applied: int = 0  # fixes of repositories that failed: planned, never written
     secrets: int = 0  # findings about a committed secret (to rotate)
-    variables: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)  # every variable to set ...
+    secret_names: set[str] = field(default_factory=set)  # ... those to set as Space secrets
     slowest: list[tuple[float, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -66,6 +67,7 @@ class Tally:
             self.not_applied += sum(1 for f in result.findings if f.status is Status.FIXED)
         self.diagnostics += len(result.diagnostics)
         self.variables.update(result.variables)
+        self.secret_names.update(result.secrets)
         self.seconds += result.duration
         self.slowest.append((result.duration, str(result.root)))
         self.slowest.sort(reverse=True)

@@ -36,6 +36,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             {"kind": c.kind.value, "path": c.path, "old_path": c.old_path} for c in result.changes
         ],
         "variables": result.variables,
+        "secrets": result.secrets,
+        "space_variables": result.space_variables,
     }
 
 

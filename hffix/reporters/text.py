@@ -103,9 +103,12 @@ class TextReporter(Reporter):
             lines.append(
                 "Rotate every secret found in the code: git history still holds the old values."
             )
-        if tally.variables:
-            names = ", ".join(sorted(tally.variables))
-            lines.append(f"Set these variables in the Space's settings: {names}.")
+        if tally.secret_names:
+            names = ", ".join(sorted(tally.secret_names))
+            lines.append(f"Set these as Space secrets: {names}.")
+        plain = tally.variables - tally.secret_names
+        if plain:
+            lines.append(f"Set these as Space variables: {', '.join(sorted(plain))}.")
         if failed and (tally.repositories > 1 or found or changed):
             # One repository and nothing else to say: its error line is the message.
             lines.append(f"{_plural(failed, 'repository', 'repositories')} could not be processed.")

@@ -88,6 +88,9 @@ def _commented_names(text: str) -> set[str]:
     return names
 
 
+_SQL_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
+
+
 def _listed(requirements: list[conflicts.Declared], but: str) -> str:
     """The requirements that matter to ``but``'s releases, for a message."""
     rows = conflicts.PUBLISHED.get(but, ())
@@ -858,7 +861,11 @@ class _Run:
         for module, (_, path, number) in sorted(uses.items(), key=lambda kv: (kv[1][1], kv[1][2])):
             self._import_need(module, path, number)
         toolkits = {m.split(".")[0] for m in uses}
-        if declared.has("sqlalchemy") or declared.has("sqlmodel"):
+        # What requirements.txt will hold after this run counts, not only what it holds
+        # now: the spec's sqlmodel (added here) brings SQLAlchemy, and a second run would
+        # otherwise find the drivers this one did not.
+        adding = {canonical_name(a.name) for a in self._additions}
+        if declared.has("sqlalchemy") or declared.has("sqlmodel") or adding & _SQL_PACKAGES:
             toolkits.add("sqlalchemy")
         if any(declared.has(n) for n in ("pymongo", "motor")):
             toolkits.add("pymongo")

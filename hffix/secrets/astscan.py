@@ -6,8 +6,9 @@ module with more than :data:`MAX_EDITED_STRINGS` string literals, or one libcst 
 deeply nested), is therefore read here instead, without being edited: every string
 recognisable by its shape alone (provider tokens, credentials URLs, private keys, bearer
 tokens: secrets wherever they stand, never data), every string a secret name holds directly
-(``SECRET_KEY = "…"``), every string equal to a secret found in another module, and the
-environment variables the module reads. Findings are display-only.
+(``SECRET_KEY = "…"``), and every string equal to a secret found in another module. What the
+module reads of the environment is :mod:`hffix.secrets.reads`'s, from the same ``ast``.
+Findings are display-only.
 
 Everything here walks the tree without recursion, in time linear in its size.
 """
@@ -28,7 +29,6 @@ from hffix.secrets.prefilter import MAX_VALUE
 # hold a few hundred; libcst spends about 0.2 ms and 20 KB on each).
 MAX_EDITED_STRINGS = 5_000
 _LINE_END = re.compile(r"\r\n|\r|\n")  # how ast counts lines
-_GETTERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
 _ENVIRON = frozenset({"os.environ", "environ"})
 
 
@@ -284,24 +284,3 @@ def _first_string(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
         return node.value
     return None
-
-
-def variables_read(tree: ast.Module) -> set[str]:
-    """The variables ``os.getenv("X")``, ``os.environ.get("X")`` and ``os.environ["X"]``
-    read in ``tree``, by how they are spelt (imports are not followed: the libcst reader,
-    :func:`hffix.secrets.reads.variables_read`, does that for modules of a normal size)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args and _dotted(node.func) in _GETTERS:
-            name = _first_string(node.args[0])
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.ctx, ast.Load)
-            and _dotted(node.value) in _ENVIRON
-        ):
-            name = _first_string(node.slice)
-        else:
-            continue
-        if name is not None and name.isidentifier():
-            found.add(name)
-    return found

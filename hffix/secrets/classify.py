@@ -192,3 +192,55 @@ def is_distinctive(value: str) -> bool:
     value of eight or more characters that is not a lower-case word is not.
     """
     return len(value) >= 8 and not value.isalpha()
+
+
+# Values that are no secret but stand where one should: reported as weak (``UNSAFE``), for
+# the fix needs a variable the Space may not have yet.
+PLACEHOLDER_KEY = "placeholder signing key"
+VARIABLE_NAME_KEY = "variable name used as a signing key"
+DEFAULT_CREDENTIALS = "default credentials URL"
+WEAK_KINDS = frozenset({PLACEHOLDER_KEY, VARIABLE_NAME_KEY, DEFAULT_CREDENTIALS})
+
+
+def weak_key(value: str, name: str | None = None) -> Detection | None:
+    """A public value where a signing key belongs: a placeholder (``change-me-in-production``,
+    ``your-secret-key``), a word naming the credential (``secret``), the holder's own name
+    (``SECRET_KEY = "secret_key"``) or an environment variable's name (``MY_APP_SECRET``).
+    ``None`` for anything else, empty values included. The caller decides whether the place
+    is a signing key's (:func:`hffix.secrets.names.is_signing_key_name`, or a value passed to
+    ``jwt.encode``); a Space started without the variable then signs with a known value."""
+    from hffix.secrets import placeholders
+
+    text = value.strip()
+    if not text or len(text) > 200 or "\n" in text:
+        return None
+    whole = (0, len(value))
+    if placeholders.is_variable_name(text) and not (name and text == name):
+        return Detection(Verdict.UNSAFE, VARIABLE_NAME_KEY, *whole, None, mask(value))
+    named = bool(name) and names.words(value) == names.words(name or "")
+    if placeholders.is_placeholder(value) or value.lower() in NAME_WORDS or named:
+        return Detection(Verdict.UNSAFE, PLACEHOLDER_KEY, *whole, None, mask(value))
+    return None
+
+
+def default_credentials(value: str) -> Detection | None:
+    """The first URL of ``value`` that logs in with a well-known default password on a
+    local host (:func:`hffix.secrets.urls.default_credentials_urls`), as a weak finding."""
+    if "://" not in value:
+        return None
+    from hffix.secrets import urls
+
+    found = urls.default_credentials_urls(value)
+    if not found:
+        return None
+    url = found[0]
+    return Detection(
+        Verdict.UNSAFE,
+        DEFAULT_CREDENTIALS,
+        url.start,
+        url.end,
+        url.variable,
+        mask_url(url),
+        (url.password_start, url.password_end),
+        url.password_variable,
+    )

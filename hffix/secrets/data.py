@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from hffix.secrets.classify import recognise
+from hffix.secrets.names import is_signing_key_name
 
 if TYPE_CHECKING:
     from hffix.secrets.pysource import Site
@@ -25,6 +26,47 @@ PASSWORD_HASH = re.compile(r"^\$(2[abxy]|argon2(id|i|d)|pbkdf2[-\w]*|scrypt|[156
 _KEYWORD_OF = re.compile(r"^`(?P<keyword>\w+)=` of `(?P<callee>[\w.]+)\(\)`$")
 _ARGUMENT_OF = re.compile(r"^argument \d+ of `(?P<callee>[\w.]+)\(\)`$")
 _HASHING = ("hash", "encrypt", "verify", "check_password", "set_password")
+_COMPARED = re.compile(r"^a comparison with `(?P<name>\w+)`$")
+_UPPER_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+# Words of a path that make it seed, demo or fixture code: what it passes to constructors
+# and functions is data it inserts, not the app's configuration.
+SEED_WORDS = frozenset(
+    {
+        "seed",
+        "seeds",
+        "seeder",
+        "seeders",
+        "seeding",
+        "demo",
+        "demos",
+        "sample",
+        "samples",
+        "populate",
+        "fixture",
+        "fixtures",
+        "mock",
+        "mocks",
+        "fake",
+        "fakes",
+        "dummy",
+        "initial",
+        "faker",
+    }
+)
+_PATH_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def is_seed_path(path: str) -> bool:
+    """``seed.py``, ``scripts/seed_db.py``, ``app/demo_data.py``, ``initial_data.py``,
+    ``seeds/users.py``: by the file's name, or the folder holding it (not a whole app kept
+    in a ``demo/`` folder)."""
+    parts = path.lower().split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    folder = parts[-2] if len(parts) > 1 else ""
+    return not SEED_WORDS.isdisjoint(_PATH_WORDS.split(stem)) or folder in _SEED_FOLDERS
+
+
+_SEED_FOLDERS = frozenset({"seeds", "seeders", "seed", "fixtures", "mocks", "fakes"})
 
 
 class DataFacts:
@@ -58,6 +100,7 @@ class _ModuleFacts:
         self.compared: set[str] = set()  # names and attributes that are operands of a comparison
         # The first class definition or ``from … import`` of each name, in ast.walk's order.
         self._named: dict[str, ast.ClassDef | ast.ImportFrom] = {}
+        self._modules: dict[str, str] = {}  # ``import x.y as z``: z -> x
         for found in ast.walk(tree):
             if isinstance(found, ast.Compare):
                 for operand in (found.left, *found.comparators):
@@ -70,12 +113,23 @@ class _ModuleFacts:
             elif isinstance(found, ast.ImportFrom):
                 for alias in found.names:
                     self._named.setdefault(alias.asname or alias.name, found)
+            elif isinstance(found, ast.Import):
+                for alias in found.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self._modules.setdefault(local, alias.name.split(".")[0])
 
     def first_party_class(self, name: str, first_party: Collection[str]) -> bool:
         """``name`` is a class the module defines or imports from the app's own code."""
+        return self.first_party_name(name, first_party)
+
+    def first_party_name(self, name: str, first_party: Collection[str]) -> bool:
+        """``name`` is a class the module defines, or a name (a class, a module) it imports
+        from the app's own code."""
         node = self._named.get(name)
-        if node is None or isinstance(node, ast.ClassDef):
-            return node is not None
+        if node is None:
+            return self._modules.get(name, "") in first_party
+        if isinstance(node, ast.ClassDef):
+            return True
         return bool(node.level) or (node.module or "").split(".")[0] in first_party
 
 
@@ -101,17 +155,23 @@ def data_reason(
         short = callee.rsplit(".", 1)[-1]
         if any(word in short.lower() for word in _HASHING):
             return f"an argument of `{short}()`, which hashes or checks it"
-        if (
-            short[:1].isupper()
-            and tree is not None
-            and facts.of(tree).first_party_class(short, first_party)
-        ):
-            return f"an argument of the app's own `{short}` (seed or demo data)"
+        if short[:1].isupper() and tree is not None:
+            module = facts.of(tree)
+            owner = callee.split(".")[0] if "." in callee else short
+            if module.first_party_name(owner, first_party):
+                return f"an argument of the app's own `{short}` (seed or demo data)"
+        if is_seed_path(site.path):
+            return f"an argument of `{short}()` in seed or demo code"
+    compared = _COMPARED.match(where)
+    if compared is not None:
+        name = compared.group("name")
+        if _UPPER_NAME.match(name) or is_signing_key_name(name):
+            return f"a guard against a known value of `{name}` (never rewritten)"
     statement = site.statement
     if statement is not None and _collection_or_classvar(statement):
         return "one of a collection of strings (a denylist or a set of choices)"
     name = site.context.name
-    if name and tree is not None:
+    if name and tree is not None and site.context.fixed_variable is None:
         module = facts.of(tree)
         if name in module.constants and name in module.compared:
             return f"`{name}` is a constant the code compares against (a sentinel)"

@@ -43,8 +43,13 @@ def is_high_entropy(value: str) -> bool:
     """True when ``value`` looks like a generated key (see the module docstring)."""
     if not MIN_LENGTH <= len(value) <= MAX_LENGTH or not _TOKEN.match(value):
         return False
-    if value.startswith(("/", ".")) or "//" in value or _DOTTED_WORDS.match(value):
+    if value.startswith(("/", ".")) or "//" in value:
         return False
+    if _DOTTED_WORDS.match(value):
+        from hffix.secrets.placeholders import has_random_part
+
+        if not has_random_part(value):
+            return False  # a dotted name, not a token made of dotted parts
     has_digit = any(c.isdigit() for c in value)
     has_alpha = any(c.isalpha() for c in value)
     if not (has_digit and has_alpha):

@@ -85,6 +85,10 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     _provider("Replicate API token", "REPLICATE_API_TOKEN", r"r8_", r"[A-Za-z0-9]{37}"),
     _provider("npm token", "NPM_TOKEN", r"npm_", r"[A-Za-z0-9]{36}"),
+    # An Azure storage account key (64 bytes, base64) in a connection string.
+    _provider(
+        "Azure storage account key", "AZURE_STORAGE_KEY", r"AccountKey=", r"[A-Za-z0-9+/]{86}=="
+    ),
     _provider(
         "LangSmith API key", "LANGSMITH_API_KEY", r"lsv2_(?:pt|sk)_", r"[a-f0-9]{32}_[a-f0-9]{10}"
     ),

@@ -347,3 +347,104 @@ def qualified(prefix: str | None, variable: str) -> str:
     if variable.startswith(head + "_") or variable == head:
         return variable
     return f"{head}_{variable}"
+
+
+# Words that make a URL-like name hold credentials: the services whose URLs carry a
+# user and password (``DATABASE_URL``, ``REDIS_URL``, ``CELERY_BROKER_URL``).
+CREDENTIAL_URL_WORDS = frozenset(
+    {
+        "database",
+        "databases",
+        "db",
+        "postgres",
+        "postgresql",
+        "pg",
+        "psql",
+        "mysql",
+        "mariadb",
+        "mssql",
+        "sqlalchemy",
+        "mongo",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "rabbitmq",
+        "rabbit",
+        "broker",
+        "celery",
+        "neo4j",
+        "cassandra",
+        "elasticsearch",
+        "smtp",
+    }
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def holds_credential(name: str) -> bool:
+    """Whether the variable ``name`` holds a credential, so that a Space keeps it among its
+    Secrets rather than its Variables: a secret name (``…SECRET``, ``…API_KEY``,
+    ``HF_TOKEN``: :func:`signal` is ``STRONG`` or ``WEAK``), the spec's three, or the URL
+    of a service that takes a password (``DATABASE_URL``, ``REDIS_URL``, ``MONGO_URI``)."""
+    if name in SPEC_VARIABLES:
+        return True
+    strength = signal(name)
+    if strength in (NameSignal.STRONG, NameSignal.WEAK):
+        return True
+    w = words(name)
+    url = not _CONNECTION_WORDS.isdisjoint(w) or w[-2:] in (
+        ["connection", "string"],
+        ["conn", "str"],
+        ["conn", "string"],
+    )
+    return url and not CREDENTIAL_URL_WORDS.isdisjoint(w)
+
+
+_CONNECTION_WORDS = frozenset({"url", "urls", "uri", "uris", "dsn"})
+
+
+# Words that, with ``secret`` or ``key``, name the key an app signs or encrypts with.
+SIGNING_WORDS = frozenset(
+    {
+        "jwt",
+        "jws",
+        "jwe",
+        "signing",
+        "sign",
+        "signature",
+        "session",
+        "sessions",
+        "cookie",
+        "cookies",
+        "hmac",
+        "csrf",
+        "auth",
+        "nextauth",
+        "token",
+        "app",
+        "flask",
+        "django",
+        "fernet",
+        "encryption",
+        "encrypt",
+        "crypto",
+        "webhook",
+    }
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_signing_key_name(name: str | None) -> bool:
+    """Whether ``name`` holds a key the app signs or encrypts with (``SECRET_KEY``,
+    ``JWT_SECRET``, ``JWT_KEY``, ``SESSION_SECRET``, ``BETTER_AUTH_SECRET``,
+    ``FERNET_KEY``): a public placeholder there lets anyone forge what the app signs.
+    Provider credentials (``OPENAI_API_KEY``, ``CLIENT_SECRET``) are not signing keys."""
+    if not name or signal(name) not in (NameSignal.STRONG, NameSignal.WEAK):
+        return False
+    w = [x for x in words(name) if not x.isdigit()]
+    if not w or w[-1] not in ("secret", "key", "secrets", "keys", "salt", "pepper"):
+        return False
+    if w in (["secret"], ["secret", "key"], ["secretkey"], ["secret", "key", "base"]):
+        return True
+    return not SIGNING_WORDS.isdisjoint(w[:-1])

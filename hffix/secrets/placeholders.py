@@ -71,6 +71,16 @@ _FILL_IN_WORDS = re.compile(
     | ^not[-_ ]?(?:a[-_ ]?)?(?:real|set|secret)
     """
 )
+# The same in other languages: "your" before a word (``sua-chave-aqui``, ``votre-cle-ici``,
+# ``tu-clave-aqui``, ``ihr-schlüssel``, ``tua_chiave``, ``jouw-sleutel``), "here" after one,
+# "put / insert your ..." before one.
+_FOREIGN_FILL_IN = re.compile(
+    r"""(?ix)
+    (?:^|[\W_])(?:sua|seu|tua|tuo|tu|su|votre|ton|ihr|ihre|dein|deine|uw|jouw|twoj|twój)[\W_]
+    | [\W_](?:aqui|aquí|ici|hier|qui|aca|acá|tutaj)$
+    | ^(?:coloque|insira|inserisci|insérez|inserez|ingrese|introduce|mettez|trage)[\W_]
+    """
+)
 _REPEATED = re.compile(r"^(.)\1+$|^(?:x{3,}|X{3,}|\*{3,}|\.{3,}|#{3,}|-{3,}|_{3,}|0{4,})$")
 _MASKED_RUN = re.compile(r"(?i)x{4,}|\*{3,}|\.{3}|…|#{4,}")
 
@@ -103,9 +113,34 @@ def is_placeholder(value: str) -> bool:
     lower = text.lower()
     if lower in PLACEHOLDER_WORDS or _REPEATED.match(text):
         return True
-    if _FILL_IN.match(text) or _FILL_IN_WORDS.search(lower):
+    if _FILL_IN.match(text) or _FILL_IN_WORDS.search(lower) or _FOREIGN_FILL_IN.search(lower):
         return True
     return len(text) < 64 and bool(_MASKED_RUN.search(text))
+
+
+_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+def is_variable_name(value: str) -> bool:
+    """An environment variable's name (``MY_APP_SECRET``): a key that is one was meant to
+    be read from the environment, not used as it is."""
+    return bool(_VARIABLE_NAME.match(value))
+
+
+_RANDOM_PART = 16  # a dotted name's part this long that mixes cases and digits is no word
+
+
+def has_random_part(dotted: str) -> bool:
+    """Whether a dotted value has a part no name has: sixteen characters or more mixing
+    upper case, lower case and digits (a Discord token's ``MTIzNDU2Nzg5MDEyMzQ1Njc4``), where
+    a module path has words (``app.core.security``, ``backends.ModelBackend``)."""
+    return any(
+        len(part) >= _RANDOM_PART
+        and any(c.isupper() for c in part)
+        and any(c.islower() for c in part)
+        and any(c.isdigit() for c in part)
+        for part in dotted.split(".")
+    )
 
 
 def is_identifier_like(value: str) -> bool:
@@ -126,7 +161,12 @@ def is_benign(value: str) -> bool:
         return True  # paths and regular expressions
     if text.startswith(".") and _DOTTED_NAME.match(text):
         return True  # relative module names: ".types"
-    if "." in text and _DOTTED_NAME.match(text) and text.count(".") >= 2:
+    if (
+        "." in text
+        and _DOTTED_NAME.match(text)
+        and text.count(".") >= 2
+        and not has_random_part(text)
+    ):
         return True  # dotted module paths: "app.core.security"
     if _URL.match(text) or _EMAIL.match(text):
         return True  # URLs carrying credentials are caught before this check

@@ -35,13 +35,19 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
-from hffix.secrets.classify import classify, may_be_named_secret, recognise
+from hffix.secrets.classify import (
+    classify,
+    default_credentials,
+    may_be_named_secret,
+    recognise,
+    weak_key,
+)
 from hffix.secrets.data import is_data_statement
-from hffix.secrets.names import SIGNAL_STEMS, NameSignal, signal
+from hffix.secrets.names import SIGNAL_STEMS, NameSignal, is_signing_key_name, signal
 from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, returned_name
 
 # Twenty characters of the alphabet random keys are written in (entropy's token class).
@@ -72,10 +78,16 @@ def may_hold_shaped(text: str) -> bool:
     return any(needle in lowered for needle in SHAPE_NEEDLES) or bool(_KEY_RUN.search(text))
 
 
-def may_hold_secret(text: str) -> bool:
-    """False only if HF005's scan can find nothing in the Python source ``text``."""
+def may_hold_secret(text: str, signing: Collection[str] = ()) -> bool:
+    """False only if HF005's scan can find nothing in the Python source ``text``;
+    ``signing``: the names the repository signs with (a placeholder held under one is a
+    weak finding, :func:`hffix.secrets.classify.weak_key`)."""
     lowered = text.lower()
-    return any(needle in lowered for needle in _PYTHON_NEEDLES) or bool(_KEY_RUN.search(text))
+    return (
+        any(needle in lowered for needle in _PYTHON_NEEDLES)
+        or bool(_KEY_RUN.search(text))
+        or any(name in text for name in signing)
+    )
 
 
 # Where a name sits in the ast: the field holding it, by node type.
@@ -269,14 +281,20 @@ def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
     return sorted({bisect.bisect_right(starts, at) for at in offsets})
 
 
-def _hot_offsets(text: str, lowered: str) -> list[int]:
-    """Where a stem, a shape needle or a run of key characters starts."""
+def _hot_offsets(text: str, lowered: str, signing: Collection[str] = ()) -> list[int]:
+    """Where a stem, a shape needle, a run of key characters or a name of ``signing``
+    starts."""
     offsets = [match.start() for match in _KEY_RUN.finditer(text)]
     for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
         at = lowered.find(needle)
         while at != -1:
             offsets.append(at)
             at = lowered.find(needle, at + 1)
+    for name in signing:
+        at = text.find(name)
+        while at != -1:
+            offsets.append(at)
+            at = text.find(name, at + 1)
     return offsets
 
 
@@ -304,7 +322,9 @@ def _strongest(unit: _Unit) -> NameSignal:
     return best
 
 
-def may_hold_secret_in(tree: ast.Module, text: str, *, data: bool = False) -> bool:
+def may_hold_secret_in(
+    tree: ast.Module, text: str, *, data: bool = False, signing: Collection[str] = ()
+) -> bool:
     """False only if HF005's scan can find nothing in the module whose ``ast`` is ``tree``;
     with ``data``, nothing that is not then dropped as data: a statement that
     :func:`hffix.secrets.data.is_data_statement` calls data (``KEYS = ["…", …]``) counts
@@ -333,7 +353,7 @@ def may_hold_secret_in(tree: ast.Module, text: str, *, data: bool = False) -> bo
     else:
         starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]  # as ast counts
         quoted = _lines_of(starts, [match.start() for match in _QUOTE.finditer(text)])
-        hot = None if anywhere else _lines_of(starts, _hot_offsets(text, lowered))
+        hot = None if anywhere else _lines_of(starts, _hot_offsets(text, lowered, signing))
         collector = _Units(hot, quoted)
     collector.data = data
     from hffix.secrets.formats import may_have_shape
@@ -344,11 +364,28 @@ def may_hold_secret_in(tree: ast.Module, text: str, *, data: bool = False) -> bo
                 return True
             continue
         strongest = NameSignal.STRONG if anywhere else None  # found when a value needs it
+        signs: bool | None = True if anywhere else None
         for value in unit.values:
-            if may_hold_shaped(value) and classify(value) is not None:
+            if may_hold_shaped(value) and (
+                classify(value) is not None or default_credentials(value) is not None
+            ):
                 return True
             if strongest is None:
                 strongest = _strongest(unit)
             if may_be_named_secret(value, strongest):
                 return True
+            if signs is None:
+                signs = _signs(unit, signing)
+            if signs and any(weak_key(value, name) for name in (None, *unit.names)):
+                return True
     return False
+
+
+def _signs(unit: _Unit, signing: Collection[str]) -> bool:
+    """Whether a name of ``unit`` holds a signing key (by its name, or passed to a signing
+    call somewhere): where :func:`hffix.secrets.classify.weak_key` counts."""
+    return any(
+        name in signing or is_signing_key_name(name) or is_signing_key_name(name.upper())
+        for name in (*unit.names, *unit.values)
+        if _has_stem(name) or name in signing
+    )

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, cast
 from hffix.python.importmap import ImportMap
 from hffix.python.positions import Positions
 from hffix.python.walk import iter_with_parents
-from hffix.secrets.classify import Detection, classify, is_distinctive, recognise
+from hffix.secrets import names
+from hffix.secrets.classify import (
+    Detection,
+    classify,
+    default_credentials,
+    is_distinctive,
+    recognise,
+    weak_key,
+)
 from hffix.secrets.envreads import env_call, environ_subscript, string_value
 from hffix.secrets.settings import (
     SettingsClass,
@@ -237,6 +245,9 @@ class Context:
     rank: int = 3  # how good a name the place gives: 0 best
     slot: bool = False  # a position that only ever takes a secret (jwt.encode's key)
     settings_none: bool = False  # SETTINGS_DEFAULT: the annotation allows None
+    # A weak name (``key=``) of a call that takes no credential (``store.put(key=…)``): only
+    # a value recognisable by its shape or randomness is a secret there.
+    shape_only: bool = False
 
 
 SKIP = Context(fix=Fix.MANUAL, where="")
@@ -313,9 +324,12 @@ class _Collector:
     """Finds the secrets of one module: :meth:`on_visit` sees every node, parents first
     (:func:`scan_module` drives it with the fast walk and fills in the parents)."""
 
-    def __init__(self, path: str, module: cst.Module) -> None:
+    def __init__(
+        self, path: str, module: cst.Module, signing: Collection[str] = frozenset()
+    ) -> None:
         self.path = path
         self.module = module
+        self.signing = signing
         self.settings: dict[str, SettingsClass] = {}
         self.sites: list[Site] = []
         self.literals: list[Literal] = []
@@ -400,6 +414,10 @@ class _Collector:
         if context is SKIP:
             return
         detection = classify(value, self._signal_name(context), slot=context.slot)
+        if detection is not None and context.shape_only and detection.kind in NAMED_KINDS:
+            detection = None
+        if detection is None and not is_bytes:
+            detection = self._weak(value, context)
         quote = node.quote[0] if isinstance(node, cst.SimpleString) else '"'
         raw = node.raw_value if isinstance(node, cst.SimpleString) else value
         if detection is None:
@@ -502,6 +520,25 @@ class _Collector:
     # ------------------------------------------------------------ context
     def _signal_name(self, context: Context) -> str | None:
         return context.fixed_variable or context.name
+
+    def _weak(self, value: str, context: Context) -> Detection | None:
+        """A weak finding (:data:`hffix.secrets.classify.WEAK_KINDS`): a URL logging in with
+        a well-known default password anywhere but in a comparison; a public placeholder
+        where the app signs with it (a signing key's name, a name passed to ``jwt.encode``
+        and the like in any module, a secret position)."""
+        if context.where.startswith("a comparison"):
+            return None
+        if "://" in value:
+            found = default_credentials(value)
+            if found is not None:
+                return found
+        name = self._signal_name(context)
+        signs = context.slot or any(
+            candidate is not None
+            and (names.is_signing_key_name(candidate) or candidate in self.signing)
+            for candidate in (context.fixed_variable, context.name)
+        )
+        return weak_key(value, name) if signs else None
 
     def _context(self, node: cst.CSTNode) -> Context:
         import libcst as cst
@@ -665,8 +702,17 @@ class _Collector:
             return SKIP
         prefix = _prefix_for(callee) or _class_like(short)
         if keyword is not None:
+            shape_only = (
+                names.signal(keyword) is names.NameSignal.WEAK
+                and prefix is None
+                and not _takes_credentials(callee)
+            )
             return Context(
-                name=keyword, prefix=prefix, partial=partial, where=f"`{keyword}=` of `{short}()`"
+                name=keyword,
+                prefix=prefix,
+                partial=partial,
+                where=f"`{keyword}=` of `{short}()`",
+                shape_only=shape_only,
             )
         index = next(i for i, a in enumerate(call.args) if a is arg)
         position = POSITIONAL.get((callee, index))
@@ -755,6 +801,32 @@ class _Collector:
         return Context(partial=partial, where="a comparison")
 
 
+# What :func:`classify` calls a value only a name makes a secret.
+NAMED_KINDS = frozenset({"hardcoded secret", "possible secret"})
+_CREDENTIAL_CALL_WORDS = (
+    "auth",
+    "login",
+    "connect",
+    "client",
+    "credential",
+    "token",
+    "sign",
+    "encode",
+    "decode",
+    "jwt",
+    "crypt",
+    "secret",
+    "password",
+)
+
+
+def _takes_credentials(callee: str) -> bool:
+    """Whether a call's name says it takes a credential (``authenticate``, ``connect``,
+    ``create_access_token``): where a bare ``key=``/``token=`` is one."""
+    last = callee.rsplit(".", 1)[-1].lower()
+    return any(word in last for word in _CREDENTIAL_CALL_WORDS)
+
+
 def _is_default_arg(call: cst.Call, arg: cst.Arg) -> bool:
     if arg.keyword is not None:
         return arg.keyword.value == "default"
@@ -812,9 +884,12 @@ class ModuleScan:
         return found
 
 
-def scan_module(path: str, module: cst.Module) -> ModuleScan:
-    """Every secret and every distinctive plain literal of ``module``."""
-    collector = _Collector(path, module)
+def scan_module(
+    path: str, module: cst.Module, signing: Collection[str] = frozenset()
+) -> ModuleScan:
+    """Every secret and every distinctive plain literal of ``module``. ``signing``: the
+    names the repository signs with (:func:`hffix.secrets.signing.signing_names`)."""
+    collector = _Collector(path, module, signing)
     parents = collector.parents
     for node, parent in iter_with_parents(module, prune=lambda n: not collector.on_visit(n)):
         if parent is not None:

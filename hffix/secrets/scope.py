@@ -2,16 +2,23 @@
 
 ``[tool.hffix] test-paths = [...]`` replaces :data:`DEFAULT_TEST_PATHS` (gitignore-style
 patterns); ``test-paths = []`` makes both rules look at tests too.
+
+A Python module is test code by its path (these patterns) or by what it imports: one that
+imports pytest, unittest or hypothesis is a test wherever it is (``app/test.py``,
+``verify_api.py``), as :func:`hffix.project.layout.is_test_module` says; :class:`TestCode`
+asks both, and asks the imports only while some test paths are configured.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hffix.config import Config, ConfigError
+from hffix.project.layout import TEST_FRAMEWORKS, is_test_module
 
 if TYPE_CHECKING:
     import pathspec
@@ -31,12 +38,42 @@ DEFAULT_TEST_PATHS = (
 )
 
 
-def tests_matcher(config: Config) -> Callable[[str], bool]:
-    """A predicate telling whether a repository path is a test or fixture file."""
+def _patterns(config: Config) -> tuple[str, ...]:
     patterns: Any = config.option(OPTION, list(DEFAULT_TEST_PATHS))
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise ConfigError(f"[tool.hffix] {OPTION} must be a list of strings")
-    return _matcher(tuple(patterns))
+    return tuple(patterns)
+
+
+def tests_matcher(config: Config) -> Callable[[str], bool]:
+    """A predicate telling whether a repository path is a test or fixture file."""
+    return _matcher(_patterns(config))
+
+
+class TestCode:
+    """Whether a file is test code: by its path (``test-paths``), or, for a Python module,
+    by importing a test framework (:func:`hffix.project.layout.is_test_module`). With
+    ``test-paths = []`` nothing is test code."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, config: Config) -> None:
+        patterns = _patterns(config)
+        self.path: Callable[[str], bool] = _matcher(patterns)
+        self._by_imports = bool(patterns)
+
+    def __call__(self, path: str) -> bool:
+        return self.path(path)
+
+    def module(self, path: str, text: str, tree: Callable[[], ast.Module | None]) -> bool:
+        """Whether the Python module at ``path`` (source ``text``; ``tree`` gives its
+        ``ast``, asked only when the text names a test framework) is test code."""
+        if self.path(path):
+            return True
+        if not self._by_imports or not any(name in text for name in TEST_FRAMEWORKS):
+            return False
+        # The path test is the configured one above: is_test_module answers by the imports.
+        return is_test_module("", tree())
 
 
 @functools.lru_cache(maxsize=32)

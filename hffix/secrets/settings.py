@@ -158,32 +158,3 @@ def is_field_call(node: cst.BaseExpression, resolve: NameResolver) -> bool:
     import libcst as cst
 
     return isinstance(node, cst.Call) and qualified(resolve, node.func, FIELD_FUNCTIONS)
-
-
-def settings_fields(
-    node: cst.ClassDef, settings: SettingsClass, resolve: NameResolver
-) -> list[str]:
-    """Every environment variable the fields of settings class ``node`` read."""
-    import libcst as cst
-
-    variables: list[str] = []
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if not isinstance(small, cst.AnnAssign) or not isinstance(small.target, cst.Name):
-                continue
-            field = small.target.value
-            if field == "model_config" or field.startswith("_"):
-                continue
-            annotation = small.annotation.annotation
-            if isinstance(annotation, cst.Subscript) and _is_name(annotation.value, "ClassVar"):
-                continue
-            alias = (
-                field_alias(small.value)
-                if isinstance(small.value, cst.Call) and is_field_call(small.value, resolve)
-                else None
-            )
-            variables.append(settings.variable(field, alias))
-    return variables

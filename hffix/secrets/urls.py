@@ -8,6 +8,7 @@ set-ups; such URLs are not secrets. Anything else is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hffix.secrets.placeholders import is_placeholder
@@ -89,19 +90,37 @@ def _local(host: str) -> bool:
     return not name or name in LOCAL_HOSTS or "." not in name  # docker-compose service names
 
 
-def _is_dummy(password: str, host: str) -> bool:
-    lower = password.lower()
-    if is_placeholder(password) or lower in TEMPLATE_PASSWORDS:
-        return True
-    return lower in DEV_PASSWORDS and _local(host)
+def _is_template(password: str) -> bool:
+    return is_placeholder(password) or password.lower() in TEMPLATE_PASSWORDS
+
+
+def _is_default(password: str, host: str) -> bool:
+    """A well-known default password (``postgres``, ``guest``) on a local or compose host."""
+    return password.lower() in DEV_PASSWORDS and _local(host)
 
 
 def credentials_urls(value: str) -> list[CredentialsUrl]:
     """Every URL in ``value`` whose password is real-looking (see the module docstring)."""
+    return _urls(
+        value, lambda password, host: not (_is_template(password) or _is_default(password, host))
+    )
+
+
+def default_credentials_urls(value: str) -> list[CredentialsUrl]:
+    """Every URL in ``value`` that logs in with a well-known default password on a local
+    or compose host (``postgresql://postgres:postgres@localhost/app``,
+    ``amqp://guest:guest@rabbitmq//``): not a secret, but a Space that uses it runs with a
+    password everyone knows, or fails to connect. Template passwords are not."""
+    return _urls(
+        value, lambda password, host: not _is_template(password) and _is_default(password, host)
+    )
+
+
+def _urls(value: str, wanted: Callable[[str, str], bool]) -> list[CredentialsUrl]:
     found: list[CredentialsUrl] = []
     for match in CREDENTIALS_URL.finditer(value):
         host = match.group("host")
-        if _is_dummy(match.group("password"), host):
+        if not wanted(match.group("password"), host):
             continue
         end = match.end()
         while end < len(value) and not value[end].isspace() and value[end] not in "\"'{}":

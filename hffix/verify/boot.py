@@ -335,7 +335,43 @@ def _conclude(
             failure = explain.died(process.returncode, report.stderr)
         elif failure is None:
             failure = explain.timed_out(events.events, ctx, report.stderr, report.stdout)
+    if failure is not None and failure.kind in _MAY_BE_A_VARIABLE:
+        failure = _unset_variable(events.events, ctx, failure) or failure
     if failure is not None:
         if not failure.detail:
             failure.detail = report.stderr[-4000:]
         report.failure = failure
+
+
+# Failures an unset variable may be behind, when the exception does not name it (or names a
+# settings field, not the variable: ``jwt_secret`` read as ``APP_JWT_SECRET``).
+_MAY_BE_A_VARIABLE = frozenset(
+    {"import-error", "startup-error", "exit-at-import", "missing-variable"}
+)
+
+
+def _unset_variable(
+    events: Sequence[dict[str, Any]], ctx: explain.Context, failure: Failure
+) -> Failure | None:
+    """The failure as "DATABASE_URL is not set (read at config.py:3); set it in the Space's
+    settings" when an unset variable the repository reads is behind the exception
+    (:func:`hffix.verify.envvars.unset_variable`)."""
+    from hffix.verify import envvars
+
+    raised = next(
+        (
+            event
+            for event in events
+            if event.get("event") == "import-error"
+            or (event.get("event") == "exception" and event.get("phase") == "startup")
+        ),
+        None,
+    )
+    if raised is None:
+        return None
+    reads = envvars.repository_reads(ctx.root)
+    read = envvars.unset_variable(raised, ctx.root, ctx.environment, reads)
+    if read is None or (failure.kind == "missing-variable" and read.variable in failure.reason):
+        return None  # nothing better than what the exception said
+    reason = envvars.missing_variable_reason(read)
+    return Failure("missing-variable", reason, read.path, read.line, failure.detail)

@@ -1,0 +1,3 @@
+import os
+
+TEST_DB = os.environ["TEST_DATABASE_URL"]
