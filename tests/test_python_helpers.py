@@ -235,3 +235,15 @@ def test_a_removed_read_uses_only_the_imports_above_it() -> None:
 def test_an_alias_nothing_read_stays_when_its_neighbour_is_freed() -> None:
     text = "from uvicorn import Config, run\nrun(app)\n"
     assert _freed(text, "run(app)") == ([], {"from uvicorn import Config, run": {"run"}})
+
+
+def test_the_ast_walk_meets_every_node_once_parents_first_in_source_order() -> None:
+    from hffix.python.astwalk import nodes
+
+    tree = ast.parse("global g, h\nfor i in [a, b]:\n    f(i, key=c)\nx = {d: e for d in y}\n")
+    walked = list(nodes(tree))
+    assert sorted(map(id, walked)) == sorted(map(id, ast.walk(tree)))
+    names = [n.id for n in walked if isinstance(n, ast.Name)]
+    assert names == ["i", "a", "b", "f", "i", "c", "x", "d", "e", "d", "y"]
+    deep = ast.parse("x = " + "(" * 150 + "1" + ")" * 150)  # no recursion limit to hit
+    assert sum(isinstance(n, ast.Constant) for n in nodes(deep)) == 1

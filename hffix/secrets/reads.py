@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
+from hffix.python.astwalk import nodes
 from hffix.secrets.names import env_name
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -734,19 +735,11 @@ def _walk_with_loops(
     loops: dict[str, list[tuple[int, int, list[str]]]],
     lists: Mapping[str, list[str]],
 ) -> Iterator[ast.AST]:
-    """Every node of ``tree``, parents first, without recursion (as :func:`ast.walk`, each
-    node type's fields looked up once), noting in ``loops`` each loop variable (``for``,
-    comprehensions) over literal names, with the lines of its loop."""
-    todo: list[object] = [tree]
-    fields_of = _NODE_FIELDS
-    while todo:
-        node = todo.pop()
+    """Every node of ``tree`` (:func:`hffix.python.astwalk.nodes`), noting in ``loops``
+    each loop variable (``for``, comprehensions) over literal names, with the lines of its
+    loop, before the loop's body is reached."""
+    for node in nodes(tree):
         kind = type(node)
-        fields = fields_of.get(kind)
-        if fields is None:
-            if not issubclass(kind, ast.AST):
-                continue  # a name in a list of names (``global a, b``)
-            fields = fields_of[kind] = kind._fields
         if kind is ast.For or kind is ast.AsyncFor:
             loop = cast("ast.For | ast.AsyncFor", node)
             _note_loop(loop.target, loop.iter, loop, loops, lists)
@@ -754,13 +747,7 @@ def _walk_with_loops(
             comprehension = cast(ast.ListComp, node)
             for generator in comprehension.generators:
                 _note_loop(generator.target, generator.iter, comprehension, loops, lists)
-        yield cast(ast.AST, node)
-        for name in reversed(fields):
-            child = getattr(node, name, None)
-            if type(child) is list:
-                todo.extend(reversed(child))
-            elif isinstance(child, ast.AST):
-                todo.append(child)
+        yield node
 
 
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
@@ -783,9 +770,6 @@ def _note_loop(
         first = getattr(where, "lineno", 0)
         last = getattr(where, "end_lineno", None) or first
         loops.setdefault(target.id, []).append((first, last, names))
-
-
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _wrapping(node: ast.AST, names: ModuleNames) -> tuple[str, bool] | None:
