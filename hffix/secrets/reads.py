@@ -37,6 +37,7 @@ from typing import cast
 
 from hffix.python.astwalk import nodes
 from hffix.secrets.names import env_name
+from hffix.secrets.settings import MODEL_BASES, SETTINGS_BASES  # one table for both parses
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ABSOLUTE = re.compile(r"^(?:/|~|[A-Za-z]:[\\/])")
@@ -109,17 +110,7 @@ _DEFAULT_VARIABLE = {
     "email_url": "EMAIL_URL",
     "search_url": "SEARCH_URL",
 }
-SETTINGS_BASES = frozenset(
-    {
-        "pydantic_settings.BaseSettings",
-        "pydantic_settings.main.BaseSettings",
-        "pydantic.BaseSettings",
-        "pydantic.v1.BaseSettings",
-        "pydantic.env_settings.BaseSettings",
-    }
-)
 _V1_BASES = frozenset({"pydantic.BaseSettings", "pydantic.v1.BaseSettings"})
-_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
 _FIELDS = frozenset({"pydantic.Field", "pydantic.fields.Field", "pydantic.v1.Field", "Field"})
 _ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "AliasChoices"})
 _LEARNED = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign})
@@ -683,7 +674,7 @@ def _nested_model(
     for node in ast.walk(annotation):
         if isinstance(node, ast.Name) and node.id in classes:
             klass = classes[node.id]
-            if any(names.qualified(b) in _MODEL_BASES for b in klass.bases):
+            if any(names.qualified(b) in MODEL_BASES for b in klass.bases):
                 return klass
     return None
 
