@@ -77,12 +77,12 @@ def too_large(tree: ast.Module, text: str) -> int:
 def _strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant]]:
     """The string literals of ``tree`` that are values, with their value, outside
     docstrings and other bare strings (never findings)."""
-    bare: set[int] = set()  # the constants that are whole statements
+    bare: set[ast.AST] = set()  # the constants that are whole statements
     for node in nodes(tree):
         kind = type(node)
         if kind is ast.Expr:
-            bare.add(id(cast(ast.Expr, node).value))
-        elif kind is ast.Constant and id(node) not in bare:
+            bare.add(cast(ast.Expr, node).value)
+        elif kind is ast.Constant and node not in bare:
             constant = cast(ast.Constant, node)
             value = constant.value
             if isinstance(value, str) and 0 < len(value) <= MAX_VALUE:
@@ -179,23 +179,24 @@ def _named_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, tuple[
     value under a string key. One walk, without recursion."""
     from hffix.secrets.data import is_data_statement
 
-    named: dict[int, tuple[str, str]] = {}
-    bare: set[int] = set()  # the constants that are whole statements
+    named: dict[ast.AST, tuple[str, str]] = {}
+    bare: set[ast.AST] = set()  # the constants that are whole statements
     todo: list[tuple[object, bool]] = [(tree, False)]  # (node, inside a data statement)
     fields_of = FIELDS
     while todo:
         node, data = todo.pop()
         kind = type(node)
         if kind is ast.Constant:
-            value = cast(ast.Constant, node).value
-            if isinstance(value, str) and 0 < len(value) <= MAX_VALUE and id(node) not in bare:
-                yield value, cast(ast.Constant, node), None if data else named.get(id(node))
+            constant = cast(ast.Constant, node)
+            value = constant.value
+            if isinstance(value, str) and 0 < len(value) <= MAX_VALUE and constant not in bare:
+                yield value, constant, None if data else named.get(constant)
             continue
         fields = fields_of.get(kind)
         if fields is None and (fields := field_names(kind)) is None:
             continue  # a name in a list of names (``global a, b``)
         if kind is ast.Expr:
-            bare.add(id(cast(ast.Expr, node).value))
+            bare.add(cast(ast.Expr, node).value)
         elif kind is ast.Assign or kind is ast.AnnAssign:
             assignment = cast("ast.Assign | ast.AnnAssign", node)
             if is_data_statement(assignment):
@@ -212,17 +213,17 @@ def _named_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, tuple[
                     environ = isinstance(target, ast.Subscript)
                     environ = environ and _dotted(cast(ast.Subscript, target).value) in _ENVIRON
                     where = f'`os.environ["{name}"] = …`' if environ else f"`{name} = …`"
-                    named[id(assignment.value)] = (where, name)
+                    named[assignment.value] = (where, name)
         elif kind is ast.keyword:
             keyword = cast(ast.keyword, node)
             if keyword.arg and isinstance(keyword.value, ast.Constant):
-                named[id(keyword.value)] = (f"`{keyword.arg}=`", keyword.arg)
+                named[keyword.value] = (f"`{keyword.arg}=`", keyword.arg)
         elif kind is ast.Dict:
             mapping = cast(ast.Dict, node)
             for key, item in zip(mapping.keys, mapping.values, strict=True):
                 name = _first_string(key)
                 if name and isinstance(item, ast.Constant):
-                    named[id(item)] = (f'the "{name}" entry', name)
+                    named[item] = (f'the "{name}" entry', name)
         for field_name in fields:
             child = getattr(node, field_name, None)
             if type(child) is list:

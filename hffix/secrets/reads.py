@@ -285,18 +285,18 @@ class ModuleEnv:
         # loop variable -> (first line, last line, the names it takes) of each loop
         self.loops: dict[str, list[tuple[int, int, list[str]]]] = {}
         learned: list[ast.AST] = []
-        bare: set[int] = set()
+        bare: set[ast.AST] = set()
         for node in _walk_with_loops(tree, self.loops, _literal_lists(tree.body)):
             kind = type(node)
             if kind is ast.Expr:
-                bare.add(id(cast(ast.Expr, node).value))
+                bare.add(cast(ast.Expr, node).value)
             elif kind is ast.Call:
                 self.calls.append(cast(ast.Call, node))
             elif kind is ast.Subscript:
                 if isinstance(cast(ast.Subscript, node).ctx, ast.Load):
                     self.subscripts.append(cast(ast.Subscript, node))
             elif kind is ast.Constant:
-                if isinstance(cast(ast.Constant, node).value, str) and id(node) not in bare:
+                if isinstance(cast(ast.Constant, node).value, str) and node not in bare:
                     self.strings.append(cast(ast.Constant, node))
             elif kind in _LEARNED:
                 learned.append(node)
@@ -342,7 +342,7 @@ class _Reader:
         self.wrappers = wrappers
         self.scan = EnvScan()
         self.loops = env.loops
-        self._settings_values: set[int] = set()  # constants read by the settings pass
+        self._settings_values: set[ast.AST] = set()  # constants read by the settings pass
         self._file_reads: dict[str, list[str]] = {}  # unmerged dotenv mapping -> names read
 
     def add(self, variable: str, node: ast.AST, default: bool, *, file_only: bool = False) -> None:
@@ -362,7 +362,7 @@ class _Reader:
         for subscript in self.env.subscripts:
             self._subscript(subscript)
         for constant in self.env.strings:
-            if id(constant) not in self._settings_values:
+            if constant not in self._settings_values:
                 self._docker_secret(constant)
         self._dotenv_files()
         self.scan.reads.sort(key=lambda r: (r.line, r.col, r.variable))
@@ -534,7 +534,7 @@ class _Reader:
                         values[name] = value
         for value in values.values():
             for constant in ast.walk(value):
-                self._settings_values.add(id(constant))
+                self._settings_values.add(constant)
         prefix = _string(values.get("env_prefix"))
         case = values.get("case_sensitive")
         delimiter = _string(values.get("env_nested_delimiter"))
