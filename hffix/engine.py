@@ -52,7 +52,7 @@ def plan(root: Path, config: Config) -> Plan:
         except Exception as exc:  # a bug in one rule must not cost the others' findings
             error = f"{type(exc).__name__}: {exc}"
             failures.append(RuleFailure(rule.code, error, traceback.format_exc()))
-    session.facts.release()
+    session.analyses.release()  # the facts stay with the plan; the parses go
     findings = sorted(session.findings, key=lambda f: (f.path, f.line, f.col, f.code))
     diagnostics = sorted(session.diagnostics.values(), key=lambda d: d.path)
     changes = [] if failures else workspace.changes()

@@ -7,8 +7,9 @@ the later rule recomputing it. Each field names the rule that fills it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from hffix.analysis import RepositoryAnalysis
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class AppLocation:
     factory: bool = False  # attribute is a function returning the app
 
 
+# HF001's decision: the Python modules `import main` loads once the fix is applied (its
+# import closure, paths after the fix); None when HF001 did not run or chose no app. Rules
+# that change how code starts (HF002, HF003, HF004) change only these: a dev script, a test
+# or another service's module keeps working as it does. Computed on first use: summarising
+# the closure is the dearest part of a compliant run. Ask RuleContext.in_space.
+SPACE_MODULES: RepositoryAnalysis[frozenset[str]] = RepositoryAnalysis("the Space's modules")
+
+
 @dataclass
 class Facts:
     # HF001: the app the Space will serve; None when it could not be found or chosen.
@@ -38,25 +47,6 @@ class Facts:
     # HF001 (and HF003 itself): repository paths of Python modules the Space starts from,
     # root main.py and the module that defines the app. HF003 strips __main__ blocks there.
     entry_modules: set[str] = field(default_factory=set)
-    # HF001: the Python modules `import main` loads once the fix is applied (its import
-    # closure, paths after the fix); None when HF001 did not run or chose no app. Rules that
-    # change how code starts (HF002, HF003, HF004) change only these: a dev script, a test
-    # or another service's module keeps working as it does. Computed on first use
-    # (space_modules()): summarising the closure is the dearest part of a compliant run.
-    space_loader: Callable[[], frozenset[str]] | None = field(default=None, repr=False)
-    _space: frozenset[str] | None = field(default=None, repr=False)
-
-    def space_modules(self) -> frozenset[str] | None:
-        """The Space's import closure (see ``space_loader``), computed once."""
-        if self._space is None and self.space_loader is not None:
-            self._space = self.space_loader()
-            self.space_loader = None  # the loader holds HF001's app graph: let it go
-        return self._space
-
-    def release(self) -> None:
-        """Drop what only the rules of this run need (the loader keeps the parses alive)."""
-        self.space_loader = None
-
     # HF001: set when it looked for the app and chose none (ambiguous, missing, or the fix
     # needs --unsafe-fixes). Rules then leave how the repository starts today alone: server
     # starts, __main__ blocks, Dockerfiles, run scripts and other folders' manifests.

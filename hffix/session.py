@@ -1,14 +1,15 @@
 """The state the rules share during one repository's run: the workspace view, the
-configuration, the facts rules hand on, and one parse of each file's text (``ast`` for
-every rule, libcst only for the modules a rule edits)."""
+configuration, the facts rules hand on, and the analysis cache (:mod:`hffix.analysis`),
+which holds one parse of each file's text (:data:`SYNTAX`, the ``ast`` every rule reads;
+:data:`CST`, libcst, only for the modules a rule edits)."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from hffix.analysis import AnalysisCache, FileAnalysis
 from hffix.config import Config
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding
@@ -23,7 +24,6 @@ PYTHON_310 = (3, 10)
 # crashes the process (SIGSEGV) on a 10,000-term chain, and its visitors overflow the
 # stack near depth 150 (nested calls); real modules stay far below this.
 MAX_CST_DEPTH = 100
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,10 @@ class Session:
     diagnostics: dict[str, Diagnostic] = field(default_factory=dict)
     # The fixes applied to the view so far (a fix shared by several findings, once).
     applied: set[Fix] = field(default_factory=set)
-    _parsed: dict[str, tuple[str, cst.Module | None]] = field(default_factory=dict)
-    _syntax: dict[str, tuple[str, SyntaxTree]] = field(default_factory=dict)
+    analyses: AnalysisCache = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.analyses = AnalysisCache(self)
 
     def diagnose(self, path: str, message: str) -> None:
         """Report once that ``path`` could not be used; a message that quotes the file
@@ -68,52 +70,19 @@ class Session:
             self.diagnose(exc.path, exc.reason)
             return None
 
-    def _memo(
-        self, cache: dict[str, tuple[str, _T]], path: str, compute: Callable[[str], _T]
-    ) -> _T | None:
-        """``compute(text)`` for ``path``'s current text, once per text object."""
-        text = self.text(path)
-        if text is None:
-            return None
-        cached = cache.get(path)
-        if cached is not None and cached[0] is text:
-            return cached[1]
-        value = compute(text)
-        cache[path] = (text, value)
-        return value
-
     def parse(self, path: str) -> cst.Module | None:
-        """The libcst module of ``path``'s current text (cached), or ``None``."""
-        return self._memo(self._parsed, path, lambda text: self._parse_cst(path, text))
-
-    def _parse_cst(self, path: str, text: str) -> cst.Module | None:
-        import libcst as cst
-
-        syntax = self.syntax(path)
-        if syntax is not None and (syntax.too_complex or syntax.tree is not None):
-            deep = syntax.tree is None or ast_depth(syntax.tree, MAX_CST_DEPTH) > MAX_CST_DEPTH
-            if deep:
-                self.diagnose(
-                    path,
-                    f"nested more than {MAX_CST_DEPTH} levels deep: not edited (libcst "
-                    "cannot parse it safely); fix it by hand if a rule reports it",
-                )
-                return None
-        try:
-            return cst.parse_module(text)
-        except cst.ParserSyntaxError as exc:
-            self.diagnose(path, f"cannot parse, skipped: {_syntax_error(text, exc)}")
-        except RecursionError:
-            self.diagnose(path, "cannot parse, skipped: nesting too deep")
-        return None
+        """The libcst module of ``path``'s current text (:data:`CST`), or ``None``."""
+        return self.analyses.file(CST, path)
 
     def syntax(self, path: str) -> SyntaxTree | None:
-        """The ``ast`` of ``path``'s current text (cached); ``None`` if it cannot be read.
+        """The ``ast`` of ``path``'s current text (:data:`SYNTAX`); ``None`` if it cannot be
+        read."""
+        return self.analyses.file(SYNTAX, path)
 
-        Parsed with Python 3.10's grammar first (``feature_version``), so HF010 learns what
-        is too new from the same parse every other rule reads imports and names from.
-        """
-        return self._memo(self._syntax, path, lambda text: _parse_ast(text, path))
+    def tree(self, path: str) -> ast.Module | None:
+        """The ``ast`` module of ``path``; ``None`` if it cannot be read or parsed."""
+        syntax = self.analyses.file(SYNTAX, path)
+        return syntax.tree if syntax is not None else None
 
     def replace_module(self, path: str, module: cst.Module) -> None:
         """Inside a :meth:`Workspace.draft` (a rule planning a multi-file change): write a
@@ -128,7 +97,7 @@ class Session:
             if isinstance(edit, ReplaceModule):
                 workspace.write(edit.path, edit.module.code)
                 # The next rule that parses this text gets the module it was made from.
-                self._parsed[edit.path] = (workspace.text(edit.path), edit.module)
+                self.analyses.seed(CST, edit.path, workspace.text(edit.path), edit.module)
             elif isinstance(edit, Write):
                 workspace.write(edit.path, edit.text, fmt=edit.fmt)
             elif isinstance(edit, Delete):
@@ -169,6 +138,46 @@ def _parse_ast(text: str, path: str) -> SyntaxTree:
         return SyntaxTree(None, newer_error, too_complex=True)
     except (SyntaxError, ValueError):
         return SyntaxTree(None, newer_error)
+
+
+def _parse_cst(session: Session, path: str, text: str) -> cst.Module | None:
+    import libcst as cst
+
+    syntax = session.syntax(path)
+    if syntax is not None and (syntax.too_complex or syntax.tree is not None):
+        deep = syntax.tree is None or ast_depth(syntax.tree, MAX_CST_DEPTH) > MAX_CST_DEPTH
+        if deep:
+            session.diagnose(
+                path,
+                f"nested more than {MAX_CST_DEPTH} levels deep: not edited (libcst "
+                "cannot parse it safely); fix it by hand if a rule reports it",
+            )
+            return None
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        session.diagnose(path, f"cannot parse, skipped: {_syntax_error(text, exc)}")
+    except RecursionError:
+        session.diagnose(path, "cannot parse, skipped: nesting too deep")
+    return None
+
+
+# A module's ``ast``, parsed with Python 3.10's grammar first (``feature_version``), so
+# HF010 learns what is too new from the same parse every other rule reads imports and
+# names from.
+SYNTAX: FileAnalysis[SyntaxTree] = FileAnalysis(
+    "ast", lambda _session, path, text: _parse_ast(text, path)
+)
+# A file's lines (``str.splitlines``), for suppression comments.
+LINES: FileAnalysis[list[str]] = FileAnalysis(
+    "lines", lambda _session, _path, text: text.splitlines()
+)
+# A module's libcst tree: about ten times the cost of SYNTAX, so asked for only by a rule
+# that edits the module or needs its exact positions. ``None`` (diagnosed) when libcst
+# cannot parse it or may not try (nested deeper than MAX_CST_DEPTH).
+CST: FileAnalysis[cst.Module | None] = FileAnalysis(
+    "libcst", lambda session, path, text: _parse_cst(session, path, text)
+)
 
 
 def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from hffix.deps.modules import ImportUse, imports_of, parse_or_none
@@ -175,11 +175,13 @@ def python_needs(
     source: str,
     tree: ast.Module | None = None,
     *,
+    uses: Sequence[ImportUse] | None = None,
     sqlalchemy: str | None = None,
     databases: frozenset[str] | None = None,
     greenlet: bool = True,
 ) -> list[Need]:
-    """What the code of one runtime file implies (``tree``: its ``ast``, if already parsed).
+    """What the code of one runtime file implies (``tree``: its ``ast``, and ``uses``: its
+    imports, if the caller has them already).
 
     ``databases``: the database families the whole app uses (:func:`database_families`),
     whose URLs in this file name drivers; ``None``: those this file's own imports show.
@@ -188,7 +190,8 @@ def python_needs(
     needs: list[Need] = []
     if tree is None:
         tree = parse_or_none(source)
-    uses = imports_of(source, tree)
+    if uses is None:
+        uses = imports_of(source, tree)
     modules = {use.module.split(".")[0] for use in uses if not use.level}
     for use in uses:
         for name in use.names:
@@ -351,12 +354,15 @@ _V2_ONLY = frozenset(
 _REGEX_CALLS = frozenset({"Field", "constr", "conbytes"})
 
 
-def pydantic_api(path: str, source: str, tree: ast.Module | None) -> list[ApiUse]:
-    """What the module at ``path`` uses of pydantic that only one major version has."""
+def pydantic_api(
+    path: str, source: str, tree: ast.Module | None, uses: Sequence[ImportUse] | None = None
+) -> list[ApiUse]:
+    """What the module at ``path`` uses of pydantic that only one major version has
+    (``uses``: its imports, if the caller has them already)."""
     if "pydantic" not in source or tree is None:
         return []
     found: list[ApiUse] = []
-    for use in imports_of(source, tree):
+    for use in imports_of(source, tree) if uses is None else uses:
         if use.level:
             continue
         top = use.module.split(".")[0]

@@ -13,11 +13,11 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
+from hffix.analysis import FileAnalysis
 from hffix.deps.tree import is_app_code
 from hffix.project.layout import is_test_path
 from hffix.repository.workspace import Unreadable, Workspace, is_python_path
@@ -149,16 +149,14 @@ def parse_or_none(source: str) -> ast.Module | None:
 def imports_of(source: str, tree: ast.Module | None = None) -> list[ImportUse]:
     """Every import in ``source``; a file this Python cannot parse is scanned line by line.
 
-    Pass ``tree`` when the caller already has the module's ``ast`` (the session's shared
-    parse): parsing is most of the cost.
+    Pass ``tree`` when the caller already has the module's ``ast``: parsing is most of the
+    cost. During a run, ask the session's cache for :data:`IMPORTS` instead: computed once
+    per text.
     """
     if tree is None:
         tree = parse_or_none(source)
     if tree is None:
         return list(_scan_lines(source))
-    known = _IMPORTS_OF_TREE.get(tree)
-    if known is not None and known[0] is source:
-        return known[1]
     imports = (ast.Import, ast.ImportFrom)
     top_level: list[ast.stmt] = [n for n in tree.body if isinstance(n, imports)]
     collector = _Collector()
@@ -168,14 +166,13 @@ def imports_of(source: str, tree: ast.Module | None = None) -> list[ImportUse]:
         collector.statements(top_level)
     else:
         collector.statements(tree.body)
-    _IMPORTS_OF_TREE[tree] = (source, collector.uses)
     return collector.uses
 
 
-# The imports of each shared parse, computed once: HF007 and the implied-needs scan ask for
-# them again and again. Entries live as long as the session keeps the tree.
-_IMPORTS_OF_TREE: weakref.WeakKeyDictionary[ast.Module, tuple[str, list[ImportUse]]] = (
-    weakref.WeakKeyDictionary()
+# Every import of a module (:func:`imports_of` of its shared ``ast``), once per text: HF004,
+# HF007, HF010 and the implied-needs scan all read them.
+IMPORTS: FileAnalysis[list[ImportUse]] = FileAnalysis(
+    "imports", lambda session, path, text: imports_of(text, session.tree(path))
 )
 
 
@@ -222,15 +219,23 @@ def resolve_relative(path: str, root: str, use: ImportUse) -> str | None:
     return ".".join([*base, use.module] if use.module else base) or None
 
 
+def _imports_in_view(workspace: Workspace, path: str) -> list[ImportUse] | None:
+    try:
+        return imports_of(workspace.text(path))
+    except (Unreadable, KeyError):
+        return None
+
+
 def runtime_files(
     workspace: Workspace,
     entries: Iterable[str],
     roots: Iterable[str],
-    parse: Callable[[str], ast.Module | None] | None = None,
+    imports: Callable[[str], list[ImportUse] | None] | None = None,
 ) -> list[str]:
     """Python files the app can import when started from ``entries`` (repository paths).
 
-    ``parse`` gives a path's ``ast`` when the caller has it already."""
+    ``imports`` gives a path's imports (``None``: unreadable) when the caller has them
+    already (the session's :data:`IMPORTS`)."""
     root_list = sorted({r.strip("/") for r in roots}, key=len, reverse=True)
     index: dict[str, str] = {}  # dotted module name -> path, from every root
     located: dict[str, str] = {}  # path -> the longest root it is importable from
@@ -256,12 +261,11 @@ def runtime_files(
         if path in seen:
             continue
         seen.add(path)
-        try:
-            source = workspace.text(path)
-        except (Unreadable, KeyError):
+        uses = imports(path) if imports is not None else _imports_in_view(workspace, path)
+        if uses is None:
             continue
         root = located.get(path, "")
-        for use in imports_of(source, parse(path) if parse else None):
+        for use in uses:
             module = resolve_relative(path, root, use) if use.level else use.module
             if not module:
                 continue

@@ -14,11 +14,11 @@ import ast
 import re
 import sys
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import StringIO
 
-from hffix.deps.modules import imports_of
+from hffix.deps.modules import ImportUse
 from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_NAMES, newer_module
 
 _GUESSES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -249,14 +249,15 @@ class _NewerNames(ast.NodeVisitor):
             self.pending_builtins.append(node)
 
 
-def may_use_newer_names(source: str, tree: ast.Module) -> bool:
+def may_use_newer_names(source: str, uses: Iterable[ImportUse]) -> bool:
     """Cheap test: could :func:`newer_names` find anything in this module? From its imports
-    (computed once per parse) and plain substring tests, never a walk of the tree: a newer
-    module or ``from`` import shows in the imports, ``module.name`` needs the module imported
-    and the text to spell the name after it, and a newer builtin needs its name in the text."""
+    (``uses``: the session's IMPORTS of it) and plain substring tests, never a walk of the
+    tree: a newer module or ``from`` import shows in the imports, ``module.name`` needs the
+    module imported and the text to spell the name after it, and a newer builtin needs its
+    name in the text."""
     if any(name in source for name in NEWER_BUILTINS):
         return True
-    for use in imports_of(source, tree):
+    for use in uses:
         if use.level or not use.module:
             continue
         if newer_module(use.module):

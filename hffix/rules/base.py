@@ -14,18 +14,23 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from hffix.facts import SPACE_MODULES
 from hffix.findings import Finding, FixSafety, Severity, Status
 from hffix.fixes import Fix
 from hffix.repository.workspace import Unreadable, is_python_path
+from hffix.session import LINES
 
 if TYPE_CHECKING:
     import libcst as cst
 
+    from hffix.analysis import FileAnalysis
     from hffix.session import Session, SyntaxTree
 
 _SUPPRESSION = re.compile(r"#\s*hffix:\s*ignore(?:\[(?P<codes>[A-Za-z0-9,\s]+)\])?")
+
+_T = TypeVar("_T")
 
 
 def suppressed_codes(line: str) -> frozenset[str] | None:
@@ -124,7 +129,6 @@ class RuleContext:
         # The view as this rule found it: every position the rule reports refers to it, and
         # is mapped back to the file on disk (earlier rules may have moved or edited it).
         self.positions = session.workspace.positions()
-        self._split: dict[str, tuple[str, list[str]]] = {}
 
     @property
     def unsafe_fixes(self) -> bool:
@@ -165,14 +169,10 @@ class RuleContext:
     def _lines(self, path: str) -> list[str]:
         """The lines of ``path``'s current text, split once per text."""
         try:
-            text = self.workspace.text(path)
+            self.workspace.text(path)
         except Unreadable:
-            return []
-        cached = self._split.get(path)
-        if cached is None or cached[0] is not text:
-            cached = (text, text.splitlines())
-            self._split[path] = cached
-        return cached[1]
+            return []  # not diagnosed here: the rule that read it did
+        return self.analysis(LINES, path) or []
 
     # ------------------------------------------------------------ reporting
     def report(
@@ -284,7 +284,7 @@ class RuleContext:
         """
         if self.facts.app is not None and path in self.facts.entry_modules:
             return True  # main.py and the app's module: no need to compute the closure
-        modules = self.facts.space_modules()
+        modules = self.session.analyses.repository(SPACE_MODULES)
         return modules is None or path in modules
 
     @staticmethod
@@ -327,6 +327,11 @@ class RuleContext:
         about ten times slower than :meth:`syntax`.
         """
         return self.session.parse(path)
+
+    def analysis(self, analysis: FileAnalysis[_T], path: str) -> _T | None:
+        """``analysis`` of ``path``'s current text, from the session's one cache
+        (:mod:`hffix.analysis`); ``None`` if the file cannot be read."""
+        return self.session.analyses.file(analysis, path)
 
     def syntax(self, path: str) -> SyntaxTree | None:
         """The ``ast`` of ``path``'s current text, parsed once for all rules (see

@@ -6,10 +6,9 @@ import ast
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from hffix.deps.tree import is_app_code
-from hffix.facts import AppLocation
+from hffix.facts import SPACE_MODULES, AppLocation
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Edit, Fix
 from hffix.project import runcommands
@@ -44,9 +43,6 @@ from hffix.project.moveaside import CannotMoveAside, move_aside
 from hffix.project.pysummary import Binding, FactoryCall, ModuleSummary
 from hffix.repository.workspace import Unreadable, Workspace
 from hffix.rules.base import Example, Rule, RuleContext
-
-if TYPE_CHECKING:
-    from hffix.session import Session
 
 DOTENV_REQUIREMENT = "python-dotenv"
 # Names the generated main.py binds itself; a factory's arguments may read them only as
@@ -214,14 +210,6 @@ def _reader(workspace: Workspace) -> Callable[[str], str | None]:
     return read
 
 
-def _tree_reader(session: Session) -> Callable[[str], ast.Module | None]:
-    def tree(path: str) -> ast.Module | None:
-        syntax = session.syntax(path)
-        return syntax.tree if syntax is not None else None
-
-    return tree
-
-
 @dataclass(frozen=True)
 class _Placed:
     """Where the app is after the fix."""
@@ -255,7 +243,7 @@ class _Run:
         # Plain functions, not bound methods: a graph holding this object would make a
         # reference cycle that keeps the session's trees alive until a full collection.
         self.read = _reader(self.workspace)
-        self.tree = _tree_reader(ctx.session)
+        self.tree = ctx.session.tree
         self.graph = AppGraph(self.layout, self.read, self.tree)
         self.moved_aside = False  # --unsafe-fixes moved a root main.py that is not the app
         self.resolved: list[tuple[str, str, int]] = []  # (path, message, line), see report
@@ -1042,7 +1030,7 @@ class _Run:
             closure = placed.closure or tuple(graph.reachable("main.py"))
             return frozenset({"main.py", entry, *closure})
 
-        facts.space_loader = load_space
+        self.ctx.session.analyses.decide(SPACE_MODULES, load_space)
         layout = Layout(self.workspace.paths())
         names = layout.top_level_names("") | layout.top_level_names(placed.import_root)
         folders = set(placed.extra_paths)

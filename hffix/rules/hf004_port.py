@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterable
 
-from hffix.deps.modules import imports_of
+from hffix.deps.modules import IMPORTS, ImportUse
 from hffix.findings import FixSafety
 from hffix.fixes import Fix, ReplaceModule, Write
 from hffix.python import edits
@@ -56,13 +57,11 @@ OTHER_SERVICE_MODULES = frozenset(
 )
 
 
-def imports_other_service(source: str, tree: ast.Module | None) -> bool:
-    """Whether the module imports a client of another service (see OTHER_SERVICE_MODULES);
-    read from the imports HF007 also lists (:func:`hffix.deps.modules.imports_of`)."""
-    return any(
-        not use.level and use.module.split(".")[0] in OTHER_SERVICE_MODULES
-        for use in imports_of(source, tree)
-    )
+def imports_other_service(uses: Iterable[ImportUse]) -> bool:
+    """Whether a module with imports ``uses`` imports a client of another service (see
+    OTHER_SERVICE_MODULES); read from the imports HF007 also lists
+    (:data:`hffix.deps.modules.IMPORTS`)."""
+    return any(not use.level and use.module.split(".")[0] in OTHER_SERVICE_MODULES for use in uses)
 
 
 # "port" as a word or the last part of a name: PORT, api_port, serverPort, port=; not "import".
@@ -217,8 +216,8 @@ class HardcodedPort(Rule):
         module = ctx.parse(path)
         if module is None:
             return
-        tree = syntax.tree if syntax is not None else None
-        other_service = imports_other_service(text, tree)
+        uses = ctx.analysis(IMPORTS, path)
+        other_service = imports_other_service(uses or [])
         from hffix.rules.hf004_transform import Ports  # imports libcst
 
         transformer = Ports(ctx, path, module, other_service=other_service)

@@ -780,8 +780,11 @@ class _Run:
     # ------------------------------------------------------------------ code
     def _tree(self, path: str) -> ast.Module | None:
         """The session's shared ``ast`` of ``path`` (parsed once for every rule)."""
-        syntax = self.ctx.syntax(path)
-        return syntax.tree if syntax is not None else None
+        return self.ctx.session.tree(path)
+
+    def _imports(self, path: str) -> list[modules.ImportUse] | None:
+        """The imports of ``path`` (the session's :data:`~hffix.deps.modules.IMPORTS`)."""
+        return self.ctx.analysis(modules.IMPORTS, path)
 
     def code_imports(self) -> dict[str, tuple[str, str, int]]:
         """Third-party top-level imports of the runtime code: module -> (module, path, line)."""
@@ -789,14 +792,14 @@ class _Run:
         entries = tree.app_modules(self.ws, self.facts)
         first_party = set(self.facts.first_party) or modules.first_party_names(self.ws, roots)
         found: dict[str, tuple[str, str, int]] = {}
-        self.files = modules.runtime_files(self.ws, entries, roots, self._tree)
+        self.files = modules.runtime_files(self.ws, entries, roots, self._imports)
         # A module that imports pytest is test code: not the app's needs.
         self.app_files = [p for p in self.files if not is_test_module(p, self._tree(p))]
         for path in self.app_files:
             source = self.ctx.text(path)
             if source is None or self.ctx.config.ignored_in(path, Requirements.code):
                 continue
-            for use in modules.imports_of(source, self._tree(path)):
+            for use in self._imports(path) or ():
                 if use.level or use.type_checking or use.optional or not use.module:
                     continue
                 top = use.module.split(".")[0]
@@ -881,6 +884,7 @@ class _Run:
                     path,
                     source,
                     self._tree(path),
+                    uses=self._imports(path),
                     sqlalchemy=pin,
                     databases=families,
                     greenlet=not legacy,
@@ -997,7 +1001,7 @@ class _Run:
             use
             for path in self.app_files
             if (source := self.ctx.text(path)) is not None
-            for use in implied.pydantic_api(path, source, self._tree(path))
+            for use in implied.pydantic_api(path, source, self._tree(path), self._imports(path))
         ]
         v1 = [u for u in found if u.version == 1]
         v2 = [u for u in found if u.version == 2]

@@ -7,6 +7,7 @@ import contextlib
 import re
 
 from hffix.deps import manifests
+from hffix.deps.modules import IMPORTS
 from hffix.deps.syntax310 import NewerName, may_use_newer_names, newer_names, problems_in
 from hffix.findings import FixSafety, Status
 from hffix.fixes import Fix, Write
@@ -125,7 +126,8 @@ class Python310(Rule):
                     )
             if problems:
                 continue
-            if shared.tree is not None and may_use_newer_names(text, shared.tree):
+            uses = ctx.analysis(IMPORTS, path) if shared.tree is not None else None
+            if shared.tree is not None and uses is not None and may_use_newer_names(text, uses):
                 fixed_tomllib |= self._newer_names(ctx, path, text, shared.tree)
         if fixed_tomllib:
             self._add_tomli(ctx)
