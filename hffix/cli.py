@@ -550,7 +550,7 @@ def run(
                 sys.stdout.flush()
                 patch = _patch_for(result, prefix)
                 if redact:
-                    from hffix.secrets import redact as mask_secrets
+                    from hffix.secrets.redact import redact as mask_secrets
 
                     patch = mask_secrets(patch, result.facts.secret_values)
                 sys.stdout.buffer.write(patch)

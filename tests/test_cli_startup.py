@@ -39,6 +39,11 @@ NOT_AT_START_UP = (
     "hffix.secrets.urls",
     "hffix.secrets.entropy",
     "hffix.secrets.rewriter",  # only a secret to move out of the code
+    "hffix.secrets.redact",  # only a message or patch that may quote a secret
+    "hffix.project.hoist",  # only an app in a folder to hoist
+    "hffix.project.importroot",  # only an app outside the root, or main.py importing relatively
+    "hffix.project.lift",  # only an app to lift out of a __main__ block
+    "hffix.project.moveaside",  # only a main.py to move aside
     "hffix.python.spans",  # only a libcst node's position
     "libcst",  # only a module a rule edits (Session.parse)
     "packaging",  # only a requirement line with a version or marker

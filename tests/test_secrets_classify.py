@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hffix.secrets import classify, is_distinctive, mask
-from hffix.secrets.classify import Verdict, recognise
+from hffix.secrets.classify import Verdict, classify, is_distinctive, mask, recognise
 
 OPENAI_PROJ = "sk-proj-FAKEECcNQf2suOoOOsgAwpIYiIP9K2zzSxxnF1eKUpTXYgwM"
 OPENAI_LEGACY = "sk-FAKEzqHxqcAsblDvliin8NvY40XDNXvzMWKYCBf1BTHaFiMP"

@@ -7,7 +7,7 @@ import zlib
 
 from hffix.repository.patch import render_patch
 from hffix.repository.workspace import FileChange
-from hffix.secrets import redact
+from hffix.secrets.redact import redact
 
 KEY = "sk-proj-FAKEECcNQf2suOoOOsgAwpIYiIP9K2zzSxxnF1eKUpTXYgwM"
 PASSWORD = "npg_FAKEGdv5fXSM"

@@ -6,6 +6,7 @@ import ast
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from hffix.deps.tree import is_app_code
 from hffix.facts import SPACE_MODULES, AppLocation
@@ -22,27 +23,14 @@ from hffix.project.entrypoint import (
     serves,
     shim_folders,
 )
-from hffix.project.hoist import (
-    HoistBlocked,
-    HoistPlan,
-    folder_after,
-    moved_path,
-    plan_hoist,
-    stale_references,
-)
-from hffix.project.importroot import (
-    ImportRoot,
-    absolute_imports,
-    import_root,
-    make_absolute,
-    shadowed,
-)
 from hffix.project.layout import Layout, display_folder, is_inside, is_test_path, join
-from hffix.project.lift import CannotLift, lift_app
-from hffix.project.moveaside import CannotMoveAside, move_aside
 from hffix.project.pysummary import Binding, FactoryCall, ModuleSummary
 from hffix.repository.workspace import Unreadable, Workspace
 from hffix.rules.base import Example, Rule, RuleContext
+
+if TYPE_CHECKING:  # the fixes' machinery is imported where a fix needs it (start-up)
+    from hffix.project.hoist import HoistBlocked, HoistPlan
+    from hffix.project.importroot import ImportRoot
 
 DOTENV_REQUIREMENT = "python-dotenv"
 # Names the generated main.py binds itself; a factory's arguments may read them only as
@@ -330,6 +318,8 @@ class _Run:
             'it as the top-level module `main`, where that fails with "attempted relative '
             'import with no known parent package"'
         )
+        from hffix.project.importroot import absolute_imports, make_absolute
+
         plans = absolute_imports(self.graph, "main.py")
         parsed = [] if isinstance(plans, str) else [(p, self.ctx.parse(p.path)) for p in plans]
         if isinstance(plans, str) or any(module is None for _, module in parsed):
@@ -471,6 +461,8 @@ class _Run:
 
     # ------------------------------------------------------------ special cases
     def _lift(self, site: AppSite) -> bool:
+        from hffix.project.lift import CannotLift, lift_app
+
         module = self.ctx.parse(site.path)
         try:
             if module is None:
@@ -700,6 +692,8 @@ class _Run:
                 Status.UNSAFE_FIX,
             )
             return None
+        from hffix.project.moveaside import CannotMoveAside, move_aside
+
         try:
             new, updated = move_aside(self.workspace, self.graph, self.ctx.parse)
         except CannotMoveAside as exc:
@@ -721,6 +715,9 @@ class _Run:
     def _place(self, choice: Choice, moved: str) -> None:
         site = choice.site
         named = choice.named
+        from hffix.project.hoist import HoistBlocked, HoistPlan
+        from hffix.project.importroot import import_root
+
         named_by = "that command"
         if named is not None and named.priority >= 8:
             named_by = "the app option" if named.priority == 9 else "hffix's main.py"
@@ -831,6 +828,8 @@ class _Run:
                 for ref in (summary.imports if summary is not None else ())
                 if not ref.level and ref.module
             )
+        from hffix.project.importroot import shadowed
+
         found = shadowed(self.layout, shim.sys_paths, names)
         for shadow in found:
             if shadow.stdlib:
@@ -908,6 +907,8 @@ class _Run:
         cwd: str,
         cwd_uses: list[tuple[str, int, str]],
     ) -> HoistPlan | HoistBlocked:
+        from hffix.project.hoist import HoistBlocked, plan_hoist
+
         top = root.folder.split("/")[0]
         named = self._imports_by_name(modules, top)
         if named is not None:
@@ -960,6 +961,8 @@ class _Run:
         notes: list[str],
         modules: list[str],
     ) -> None:
+        from hffix.project.hoist import folder_after, moved_path, stale_references
+
         site = choice.site
         top = plan.top
         module_path = moved_path(site.path, top)

@@ -16,13 +16,14 @@ from hffix.findings import FixSafety, Status
 from hffix.project.layout import Layout
 from hffix.repository.workspace import Unreadable
 from hffix.rules.base import Example, Rule, RuleContext
-from hffix.secrets import classify, names
+from hffix.secrets import names
 from hffix.secrets.classify import (
     DEFAULT_CREDENTIALS,
     PLACEHOLDER_KEY,
     VARIABLE_NAME_KEY,
     WEAK_KINDS,
     Verdict,
+    classify,
     mask,
 )
 from hffix.secrets.data import DataFacts, data_reason, is_comparison

@@ -24,7 +24,6 @@ from typing import Any
 
 from hffix.secrets.classify import Detection, Verdict, recognise
 from hffix.secrets.names import NameSignal, env_name, signal
-from hffix.secrets.redact import QUOTED_PATTERNS, SHELL_PATTERNS, named_values
 
 _RUN_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".envrc"})
 _RUN_SUFFIXES = (".sh", ".bash", ".zsh", ".mk")
@@ -66,6 +65,7 @@ def line_secrets(line: str, *, shell: bool = True) -> list[tuple[int, Detection,
     ``--name value``, ``export NAME=value``); else Python code, where only quoted values
     have a name (``NAME = "value"``, ``api_key="value"``, ``environ["NAME"] = "value"``)."""
     from hffix.secrets.formats import may_have_shape
+    from hffix.secrets.redact import QUOTED_PATTERNS, SHELL_PATTERNS, named_values
 
     found: list[tuple[int, Detection, str]] = []
     taken: list[tuple[int, int]] = []
