@@ -248,3 +248,118 @@ def test_the_ast_filter_counts_lines_as_ast_does(newline: str) -> None:
     tree = ast.parse(source)
     assert scan_module("m.py", cst.parse_module(source)).sites()
     assert may_hold_secret_in(tree, source)
+
+
+@pytest.mark.parametrize(
+    ("source", "signing"),
+    [
+        # blocks in blocks, none of whose headers holds a string
+        (
+            "def outer():\n    def inner():\n        if ready:\n"
+            '            API_KEY = "hunter22abc"\n',
+            (),
+        ),
+        (
+            "with open(p) as f:\n    while True:\n        try:\n            pass\n"
+            '        finally:\n            TOKEN = "hunter22abc"\n',
+            (),
+        ),
+        (
+            "async def main():\n    async with s:\n        async for x in y:\n"
+            '            db_password = "hunter22abc"\n',
+            (),
+        ),
+        ('if a:\n    pass\nelif b:\n    pass\nelse:\n    API_KEY = "hunter22abc"\n', ()),
+        ('for x in y:\n    pass\nelse:\n    API_KEY = "hunter22abc"\n', ()),
+        # a return named after a stem-named function it is nested in
+        (
+            "class C:\n    def get_token(self):\n        for x in y:\n            if x:\n"
+            '                return "hunter22abc"\n',
+            (),
+        ),
+        # a header over several lines, its first holding a quote but no stem
+        (
+            "@app.get('/')\ndef handler(\n    user='app',\n    password='hunter22abc',\n):\n"
+            "    return None\n",
+            (),
+        ),
+        (
+            "@app.get('/')\ndef handler(\n    user='app',\n    password=\n        'hunter22abc',\n"
+            "):\n    return None\n",
+            (),
+        ),
+        # a string in an expression's own body
+        ('API_KEY = "q9Zx7Lm2Wp4Rt8" if ready else None\n', ()),
+        # characters of several bytes before a random-looking value under a neutral name
+        ('# café, naïve, 日本語\nx = 1\nvalue = "q9Zx7Lm2Wp4Rt8Kd3Jf6Hs1Vb"\n', ()),
+        # a name the repository signs with
+        ('SIGNER = "change-me"\n', ("SIGNER",)),
+        ('app.config["SIGNER"] = "change-me"\n', ("SIGNER",)),
+    ],
+)
+def test_the_ast_filter_finds_the_statement_wherever_it_is(
+    source: str, signing: tuple[str, ...]
+) -> None:
+    assert scan_module("m.py", cst.parse_module(source), signing).sites(), "the scan finds it"
+    tree = ast.parse(source)
+    assert may_hold_secret_in(tree, source, signing=signing)
+    assert may_hold_secret_in(tree, source, data=True, signing=signing)
+
+
+_BLOCKS = [
+    "def f():\n",
+    "async def f():\n",
+    "def get_secret():\n",
+    "@app.get('/')\ndef f(request):\n",
+    "class C:\n",
+    "if ready:\n",
+    "if ready:\n    pass\nelse:\n",
+    "for item in items:\n",
+    "while ready:\n",
+    "with lock:\n",
+    "try:\n",
+    "try:\n    pass\nexcept KeyError:\n",
+    "try:\n    pass\nfinally:\n",
+    "match command:\n    case 'go':\n",
+]
+
+
+def _nest(source: str, blocks: list[str]) -> str:
+    """``source`` in ``blocks``, the first outermost (a ``try`` closed by its handler)."""
+    for block in reversed(blocks):
+        header = block.splitlines()[-1]
+        indent = " " * (len(header) - len(header.lstrip()) + 4)
+        inner = "".join(f"{indent}{line}\n" if line else "\n" for line in source.splitlines())
+        close = "except Exception:\n    pass\n" if block.endswith("try:\n") else ""
+        source = block + inner + close
+    return source
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    name=_names() | st.sampled_from(["value", "data", "label"]),
+    value=st.sampled_from(_VALUES) | st.text(KEY_CHARS, min_size=1, max_size=30),
+    place=st.sampled_from(_PLACES),
+    blocks=st.lists(st.sampled_from(_BLOCKS), max_size=3),
+)
+def test_no_finding_in_a_block_is_filtered_out(
+    name: str, value: str, place: str, blocks: list[str]
+) -> None:
+    """The statements are walked block by block, passing over those with no quote or no
+    stem on any of their lines: a finding inside them is still reached."""
+    if not name.isidentifier():
+        name = "_".join(names.words(name)) or "x"
+    source = _nest(place.format(name=name, value=repr(value)), blocks)
+    try:
+        module = cst.parse_module(source)
+        tree = ast.parse(source)
+    except (cst.ParserSyntaxError, SyntaxError):
+        return
+    if scan_module("m.py", module).sites():
+        assert may_hold_secret_in(tree, source)
+        assert may_hold_secret_in(tree, source, data=True)
+
+
+def test_a_module_without_a_quote_or_a_stem_is_passed_over() -> None:
+    for source in ("password = read()\n", "x = 'q'\n", ""):
+        assert not may_hold_secret_in(ast.parse(source), source)

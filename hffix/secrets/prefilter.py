@@ -33,11 +33,11 @@ this second look keeps the libcst parse for modules with a string that could be 
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import cast
+from itertools import accumulate, chain
+from typing import Any, NamedTuple
 
 from hffix.secrets.classify import (
     classify,
@@ -52,8 +52,19 @@ from hffix.secrets.pysource import BY_METHOD_NAME, POSITIONAL, returned_name
 
 # Twenty characters of the alphabet random keys are written in (entropy's token class).
 _KEY_RUN = re.compile(r"[A-Za-z0-9_\-+/=.~]{20}")
-_NEWLINE = re.compile("\n")  # how ast counts lines (lone carriage returns are handled apart)
-_QUOTE = re.compile("[\"']")
+# The text in UTF-8 as _hot_lines reads it, where such a run is one of b"k" * 20: a key
+# character (ASCII, a byte of its own) becomes "k", a newline stays, any other byte (those
+# of a longer character too) becomes a space.
+_AS_KEYS = bytes(
+    ord("k")
+    if byte < 128 and _KEY_RUN.fullmatch(chr(byte) * 20)
+    else byte
+    if byte == ord("\n")
+    else ord(" ")
+    for byte in range(256)
+)
+_KEY_RUN_BYTES = b"k" * 20
+_NOT_QUOTE = bytes(byte for byte in range(256) if byte not in b"\n\"'")  # newlines stay
 # Recognisable shapes that can be shorter than such a run.
 SHAPE_NEEDLES = ("://", "begin", "xox", "xapp-")
 # Roots of the callees whose arguments are secrets by position, and the methods matched on
@@ -103,6 +114,10 @@ _NAME_FIELDS: dict[type, str] = {
     ast.ImportFrom: "module",
 }
 _BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what a block holds
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# Fields holding only an operator or a context (``ast.Add``, ``ast.Load``): no name, no string.
+_BARE = frozenset({"op", "ops", "ctx"})
 MAX_VALUE = 20_000  # longer strings are data, not secrets (the scan skips them too)
 
 
@@ -117,87 +132,128 @@ class _Unit:
     data: bool = False
 
 
-@dataclass
-class _Units:
-    """Finds the statements of a module worth a look: those whose own lines (a compound
-    statement's decorators and header) hold a string (a quote) and a line of ``hot``, and
-    the ``return`` statements holding a string in functions named with a stem. The line
-    lists are sorted; ``None`` takes every statement."""
+class _Shape(NamedTuple):
+    """What the walks need of a node type, looked up once."""
 
-    hot: list[int] | None
-    quoted: list[int] | None
-    data: bool = False  # tell data statements apart (see _Unit)
+    bodies: tuple[str, ...]  # its blocks: statements (or handlers, cases) nested in it
+    fields: tuple[str, ...]  # the others that may hold a node (not operators, contexts, names)
+    block: bool  # a ``body``: a header of its own (a ``match`` has cases, no header)
+    function: bool  # a function, whose name a ``return`` in it is named after
+    name: str | None  # the field holding its name (_NAME_FIELDS)
 
-    def of(self, body: list[ast.stmt], function: str | None) -> Iterator[_Unit]:
-        """The units of the statements of ``body`` and of every block inside them, one
-        statement at a time (the caller stops at the first that may hold a finding).
-        ``function`` is the function a ``return`` in ``body`` returns from, if its name
-        holds a stem: HF005 names a returned string after it (``def get_password(): return
-        "…"``)."""
-        for stmt in body:
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-                continue  # docstrings and other bare strings are never findings
-            first = _first_line(stmt)
-            end = _last_line(stmt)  # a match case has no position of its own
-            if not _meets(self.quoted, first, end):
+
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _shape(kind: type) -> _Shape:
+    fields: tuple[str, ...] = getattr(kind, "_fields", ())
+    # Blocks of statements; an expression's ``body`` (``lambda``, ``a if b else c``) is none.
+    bodies = _BODIES if issubclass(kind, _STATEMENTS) else frozenset()
+    shape = _SHAPES[kind] = _Shape(
+        bodies=tuple(name for name in fields if name in bodies),
+        fields=tuple(
+            name
+            for name in fields
+            if name not in bodies and name not in _BARE and name != _NAME_FIELDS.get(kind)
+        ),
+        block="body" in bodies and "body" in fields,
+        function=kind in (ast.FunctionDef, ast.AsyncFunctionDef),
+        name=_NAME_FIELDS.get(kind),
+    )
+    return shape
+
+
+def _statements(
+    body: list[ast.stmt], hot: list[int], quoted: list[int]
+) -> Iterator[tuple[ast.stmt, str | None]]:
+    """The statements of ``body`` and of every block inside them worth a look, each with
+    the function a ``return`` in it returns from if its name holds a stem: HF005 names a
+    returned string after it (``def get_password(): return "…"``).
+
+    Worth a look: a statement whose own lines (a compound statement's decorators and
+    header) hold a string (a quote) and a line of ``hot``, and a ``return`` holding a string
+    in a function named with a stem. ``hot`` and ``quoted`` count lines: ``hot[n]`` is how
+    many of the first ``n`` are hot, so lines ``first``..``last`` hold one if ``hot[last] !=
+    hot[first - 1]``. A statement with no quote on any of its lines, or (outside such a
+    function) no hot line, is passed over with the blocks inside it. Walked in source order,
+    one statement at a time (the caller stops at the first that may hold a finding), without
+    recursion: a stack of the blocks open."""
+    shapes = _SHAPES
+    todo: list[tuple[Iterator[Any], str | None]] = [(iter(body), None)]
+    while todo:
+        statements, function = todo[-1]
+        for stmt in statements:
+            kind = type(stmt)
+            if kind is ast.match_case:  # a match case has no position of its own
+                first = stmt.pattern.lineno
+                end = _last_line(stmt)
+            else:
+                if kind is ast.Expr and isinstance(stmt.value, ast.Constant):
+                    continue  # docstrings and other bare strings are never findings
+                first = stmt.lineno
+                if kind in _DECORATED:
+                    for decorator in stmt.decorator_list:
+                        first = min(first, decorator.lineno)
+                end = stmt.end_lineno
+                if end is None:
+                    end = _last_line(stmt)
+            before = first - 1
+            if quoted[end] == quoted[before]:
                 continue  # no string anywhere in it
-            if function is None and not _meets(self.hot, first, end):
+            if function is None and hot[end] == hot[before]:
                 continue  # nothing hot anywhere in it (a stem-named function's line is hot)
-            first, last = _own_lines(stmt)
-            if _meets(self.quoted, first, last) and (
-                (function is not None and isinstance(stmt, ast.Return))
-                or _meets(self.hot, first, last)
-            ):
-                yield from _units_of(stmt, function, data=self.data)
-            inner = function
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                inner = stmt.name if _has_stem(stmt.name) else None
-            elif isinstance(stmt, ast.ClassDef):
-                inner = None
-            for name in _BODIES:
-                children = getattr(stmt, name, None)
-                if children:
-                    yield from self.of(children, inner)
+            shape = shapes.get(kind) or _shape(kind)
+            if not shape.block:
+                last = stmt.end_lineno or first
+                if quoted[last] != quoted[before] and (
+                    (function is not None and kind is ast.Return) or hot[last] != hot[before]
+                ):
+                    yield stmt, function
+            elif quoted[first] != quoted[before] and hot[first] != hot[before]:
+                yield stmt, function  # its first line holds both
+            else:
+                # Its header ends by the line its block starts on: worth measuring only if
+                # the lines up to there hold a quote and a hot line.
+                bound = stmt.body[0].lineno if stmt.body else end
+                if quoted[bound] != quoted[before] and hot[bound] != hot[before]:
+                    last = _header_end(stmt, shape.fields, first)
+                    if quoted[last] != quoted[before] and hot[last] != hot[before]:
+                        yield stmt, function
+            blocks = [found for name in shape.bodies if (found := getattr(stmt, name))]
+            if blocks:
+                inner = function
+                if shape.function:
+                    inner = stmt.name if _has_stem(stmt.name) else None
+                elif kind is ast.ClassDef:
+                    inner = None
+                todo.append(
+                    (iter(blocks[0]) if len(blocks) == 1 else chain.from_iterable(blocks), inner)
+                )
+                break  # its blocks first, then the statements after it
+        else:
+            todo.pop()
 
 
-def _meets(lines: list[int] | None, first: int, last: int) -> bool:
-    """Whether a line of ``lines`` (sorted; ``None`` for all) falls in ``first``..``last``."""
-    if lines is None:
-        return True
-    index = bisect.bisect_left(lines, first)
-    return index < len(lines) and lines[index] <= last
-
-
-def _first_line(stmt: ast.AST) -> int:
-    if isinstance(stmt, ast.match_case):
-        return stmt.pattern.lineno
-    first: int = getattr(stmt, "lineno", 1)
-    for decorator in getattr(stmt, "decorator_list", ()):
-        first = min(first, decorator.lineno)
-    return first
-
-
-def _own_lines(stmt: ast.AST) -> tuple[int, int]:
-    """First and last line of ``stmt`` itself: decorators and a block's header, not its body."""
-    first = _first_line(stmt)
-    if not isinstance(getattr(stmt, "body", None), list):
-        return first, getattr(stmt, "end_lineno", None) or first
+def _header_end(stmt: ast.AST, fields: tuple[str, ...], first: int) -> int:
+    """The last line of a compound statement's own part (its decorators and header, not
+    its blocks), which starts on ``first``; ``fields``: its fields but its blocks."""
     last = first
-    for name, value in ast.iter_fields(stmt):
-        if name not in _BODIES:
-            for part in value if isinstance(value, list) else (value,):
-                if isinstance(part, ast.AST):
-                    last = max(last, _last_line(part))
-    return first, last
+    for name in fields:
+        value = getattr(stmt, name, None)
+        for part in value if type(value) is list else (value,):
+            if isinstance(part, ast.AST):
+                last = max(last, _last_line(part))
+    return last
 
 
 def _last_line(node: ast.AST) -> int:
     """The last line of ``node``, through children for nodes without a position
-    (``arguments``, ``withitem``)."""
+    (``arguments``, ``withitem``, ``match_case``; none of them nests in itself)."""
     end: int | None = getattr(node, "end_lineno", None)
     if end is not None:
         return end
-    return max((_last_line(child) for child in ast.iter_child_nodes(node)), default=0)
+    shape = _SHAPES.get(type(node)) or _shape(type(node))
+    return _header_end(node, shape.fields + shape.bodies, 0)
 
 
 def _units_of(stmt: ast.stmt, function: str | None, *, data: bool) -> list[_Unit]:
@@ -212,79 +268,100 @@ def _units_of(stmt: ast.stmt, function: str | None, *, data: bool) -> list[_Unit
     each node type's fields looked up once."""
     statement = _Unit(data=data and is_data_statement(stmt))
     units = [statement]
-    todo: list[tuple[object, _Unit]] = []
-    for name, value in ast.iter_fields(stmt):
-        if name in _BODIES:
-            continue
-        for part in value if isinstance(value, list) else (value,):
-            if isinstance(part, ast.AST):
-                todo.append((part, statement))
-    _own_names(stmt, statement)
+    todo: list[tuple[Any, _Unit]] = [(stmt, statement)]
+    push = todo.append
+    shapes = _SHAPES
     if function is not None and isinstance(stmt, ast.Return):
         statement.names += [function, returned_name(function)]
     while todo:
         node, unit = todo.pop()
         kind = type(node)
         if kind is ast.Constant:
-            value = cast(ast.Constant, node).value
+            value = node.value
             if isinstance(value, bytes):
                 value = value.decode("latin-1")
             if isinstance(value, str) and 0 < len(value) <= MAX_VALUE:
                 unit.values.append(value)
             continue
         if kind is ast.Dict:
-            mapping = cast(ast.Dict, node)
-            for key, item in zip(mapping.keys, mapping.values, strict=True):
+            for key, item in zip(node.keys, node.values, strict=True):
                 entry = _Unit(data=unit.data)
                 if isinstance(key, ast.Constant):
                     named = key.value
                     if isinstance(named, str) and named:
                         entry.names.append(named)
                 elif key is not None:
-                    todo.append((key, unit))
+                    push((key, unit))
                 units.append(entry)
-                todo.append((item, entry))
+                push((item, entry))
             continue
-        fields = _FIELDS.get(kind)
-        if fields is None:
-            if not issubclass(kind, ast.AST):
-                continue  # a name in a list of names (``global a, b``)
-            fields = _FIELDS[kind] = kind._fields
-        name_field = _NAME_FIELDS.get(kind)
-        if name_field is not None:
-            named = getattr(node, name_field)
+        shape = shapes.get(kind) or _shape(kind)
+        if shape.name is not None:
+            named = getattr(node, shape.name)
             if isinstance(named, str) and named:
                 unit.names.append(named)
-        if kind is ast.alias and cast(ast.alias, node).asname:
-            unit.names.append(cast(str, cast(ast.alias, node).asname))
-        for field_name in fields:
-            child = getattr(node, field_name, None)
-            if type(child) is list:
-                todo.extend((item, unit) for item in child)
-            elif isinstance(child, ast.AST):
-                todo.append((child, unit))
+            if kind is ast.alias and node.asname:
+                unit.names.append(node.asname)
+        for name in shape.fields:  # not the blocks of the statement, nor of one in it
+            child = getattr(node, name, None)
+            for part in child if type(child) is list else (child,):
+                if type(part) is ast.Name:  # the commonest node: its name, at once
+                    if part.id:
+                        unit.names.append(part.id)
+                elif isinstance(part, ast.AST):
+                    push((part, unit))
     return units
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+def _line_counts(
+    tree: ast.Module, text: str, lowered: str, signing: Collection[str], *, anywhere: bool
+) -> tuple[list[int], list[int]] | None:
+    """``hot`` and ``quoted`` for :func:`_statements`: how many of the first ``n`` lines
+    hold a stem, a shape needle, a run of key characters or a name of ``signing`` (all of
+    them when ``anywhere``), and a quote; ``None`` when no statement can be worth a look
+    (no quote, or nothing hot). Lines are counted as ``ast`` counts them, at newlines; with
+    lone carriage returns, which it counts too, every line is hot and quoted."""
+    lines = text.count("\n") + 1
+    if tree.body:  # the last statement ends last (a tree of another text: no line beyond)
+        lines = max(lines, tree.body[-1].end_lineno or 0)
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        every = list(range(lines + 1))
+        return every, every
+    encoded = text.encode("utf-8", "surrogatepass")  # a newline and a quote are a byte
+    quoted = list(
+        accumulate(map(bool, encoded.translate(None, _NOT_QUOTE).split(b"\n")), initial=0)
+    )
+    if not quoted[-1]:
+        return None
+    quoted += [quoted[-1]] * (lines + 1 - len(quoted))
+    if anywhere:
+        return list(range(lines + 1)), quoted
+    found = _hot_lines(text, lowered, encoded, signing)
+    if not found:
+        return None
+    flags = [0] * (lines + 1)
+    for line in found:
+        flags[line] = 1
+    return list(accumulate(flags)), quoted
 
 
-def _own_names(node: ast.AST, unit: _Unit) -> None:
-    field_name = _NAME_FIELDS.get(type(node))
-    name = getattr(node, field_name) if field_name is not None else None
-    if isinstance(name, str) and name:
-        unit.names.append(name)
-
-
-def _lines_of(starts: list[int], offsets: list[int]) -> list[int]:
-    """The sorted line numbers of character ``offsets``, given where each line starts."""
-    return sorted({bisect.bisect_right(starts, at) for at in offsets})
-
-
-def _hot_offsets(text: str, lowered: str, signing: Collection[str] = ()) -> list[int]:
-    """Where a stem, a shape needle, a run of key characters or a name of ``signing``
-    starts."""
-    offsets = [match.start() for match in _KEY_RUN.finditer(text)]
+def _hot_lines(text: str, lowered: str, encoded: bytes, signing: Collection[str]) -> set[int]:
+    """The lines where a stem, a shape needle, a run of key characters or a name of
+    ``signing`` starts (``encoded``: ``text`` in UTF-8). A needle's offset in ``lowered``
+    is taken as one in ``text``, which it is not after a character lower-cased to two
+    (``İ``): lines are counted in ``text`` up to it all the same."""
+    found: set[int] = set()
+    keys = encoded.translate(_AS_KEYS)
+    at = keys.find(_KEY_RUN_BYTES)
+    line, counted = 1, 0
+    while at != -1:
+        line += keys.count(b"\n", counted, at)
+        counted = at
+        found.add(line)
+        at = keys.find(b"\n", at)  # the rest of its line is hot already
+        if at != -1:
+            at = keys.find(_KEY_RUN_BYTES, at)
+    offsets: list[int] = []
     for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
         at = lowered.find(needle)
         while at != -1:
@@ -295,7 +372,13 @@ def _hot_offsets(text: str, lowered: str, signing: Collection[str] = ()) -> list
         while at != -1:
             offsets.append(at)
             at = text.find(name, at + 1)
-    return offsets
+    offsets.sort()
+    line, counted = 1, 0
+    for at in offsets:
+        line += text.count("\n", counted, at)
+        counted = at
+        found.add(line)
+    return found
 
 
 _STEM = re.compile("|".join(map(re.escape, SIGNAL_STEMS)), re.IGNORECASE)
@@ -303,16 +386,25 @@ _STEM = re.compile("|".join(map(re.escape, SIGNAL_STEMS)), re.IGNORECASE)
 
 def _has_stem(name: str) -> bool:
     """Whether ``name`` could signal anything: every STRONG or WEAK name holds a stem."""
-    return _STEM.search(name) is not None
+    known = _STEMMED.get(name)
+    if known is None:
+        known = _STEM.search(name) is not None
+        if len(name) <= 64:  # a name, or a short string: they recur from module to module
+            if len(_STEMMED) >= 32_768:
+                _STEMMED.clear()
+            _STEMMED[name] = known
+    return known
 
 
-def _strongest(unit: _Unit) -> NameSignal:
-    """The strongest signal of a name in ``unit``, as written or upper-cased (settings read
-    ``field.upper()``; ``passWord`` says nothing, ``PASSWORD`` says "secret")."""
+_STEMMED: dict[str, bool] = {}
+
+
+def _strongest(stemmed: list[str]) -> NameSignal:
+    """The strongest signal of a name of ``stemmed`` (a unit's names and strings that hold
+    a stem), as written or upper-cased (settings read ``field.upper()``; ``passWord`` says
+    nothing, ``PASSWORD`` says "secret")."""
     best = NameSignal.NEUTRAL
-    for name in (*unit.names, *unit.values):
-        if not _has_stem(name):
-            continue
+    for name in stemmed:
         for spelling in (name, name.upper()):
             found = signal(spelling)
             if found is NameSignal.STRONG:
@@ -348,44 +440,47 @@ def may_hold_secret_in(
     spelt with escapes) holds here too."""
     lowered = text.lower()
     anywhere = COMPOSED_NAMES in lowered or any(slot in lowered for slot in SLOT_NEEDLES)
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        collector = _Units(None, None)  # lone carriage returns: lines counted otherwise
-    else:
-        starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]  # as ast counts
-        quoted = _lines_of(starts, [match.start() for match in _QUOTE.finditer(text)])
-        hot = None if anywhere else _lines_of(starts, _hot_offsets(text, lowered, signing))
-        collector = _Units(hot, quoted)
-    collector.data = data
-    from hffix.secrets.formats import may_have_shape
+    counts = _line_counts(tree, text, lowered, signing, anywhere=anywhere)
+    if counts is None:
+        return False
+    for stmt, function in _statements(tree.body, *counts):
+        if _may_hold_finding(_units_of(stmt, function, data=data), anywhere, signing):
+            return True
+    return False
 
-    for unit in collector.of(tree.body, None):
+
+def _may_hold_finding(units: list[_Unit], anywhere: bool, signing: Collection[str]) -> bool:
+    """Whether a string of ``units`` may be a finding (see :func:`may_hold_secret_in`)."""
+    for unit in units:
         if unit.data:
+            from hffix.secrets.formats import may_have_shape  # its patterns when needed
+
             if any(may_have_shape(value) and recognise(value) for value in unit.values):
                 return True
             continue
-        strongest = NameSignal.STRONG if anywhere else None  # found when a value needs it
+        # Found when a value needs them, from the names and strings holding a stem.
+        strongest: NameSignal | None = NameSignal.STRONG if anywhere else None
         signs: bool | None = True if anywhere else None
         for value in unit.values:
             if may_hold_shaped(value) and (
                 classify(value) is not None or default_credentials(value) is not None
             ):
                 return True
-            if strongest is None:
-                strongest = _strongest(unit)
+            if strongest is None or signs is None:
+                stemmed = [name for name in (*unit.names, *unit.values) if _has_stem(name)]
+                strongest = _strongest(stemmed)
+                signs = _signs(unit, stemmed, signing)
             if may_be_named_secret(value, strongest):
                 return True
-            if signs is None:
-                signs = _signs(unit, signing)
             if signs and any(weak_key(value, name) for name in (None, *unit.names)):
                 return True
     return False
 
 
-def _signs(unit: _Unit, signing: Collection[str]) -> bool:
+def _signs(unit: _Unit, stemmed: list[str], signing: Collection[str]) -> bool:
     """Whether a name of ``unit`` holds a signing key (by its name, or passed to a signing
-    call somewhere): where :func:`hffix.secrets.classify.weak_key` counts."""
+    call somewhere): where :func:`hffix.secrets.classify.weak_key` counts. ``stemmed``: its
+    names and strings that hold a stem (the others name no signing key)."""
     return any(
-        name in signing or is_signing_key_name(name) or is_signing_key_name(name.upper())
-        for name in (*unit.names, *unit.values)
-        if _has_stem(name) or name in signing
-    )
+        is_signing_key_name(name) or is_signing_key_name(name.upper()) for name in stemmed
+    ) or (bool(signing) and any(name in signing for name in (*unit.names, *unit.values)))
