@@ -250,6 +250,23 @@ def test_the_ast_filter_counts_lines_as_ast_does(newline: str) -> None:
     assert may_hold_secret_in(tree, source)
 
 
+@pytest.mark.parametrize("signing", [(), ("SIGNING_SECRET",)])
+def test_lines_are_counted_where_each_needle_was_found(signing: tuple[str, ...]) -> None:
+    """Stems are looked for in the lower-cased text, where a capital dotted I (``İ``) is
+    two characters: an offset there is not one in the text, but both have the same
+    newlines before it. Twenty such letters above a key put it on the wrong line once."""
+    source = (
+        '"""Şehirler: İSTANBUL, İZMİR, İNEGÖL, İSKENDERUN, İSPARTA, DİYARBAKIR, BİTLİS,\n'
+        'KİLİS, SİİRT, BİLECİK, İĞDIR, SİNOP, SİVAS, GİRESUN, RİZE."""\n'
+        "import os\n\n"
+        'API_KEY = "hunter22abc"\n'
+        "DEBUG = os.environ.get('DEBUG') == '1'\n"
+    )
+    assert sum(len(ch.lower()) - 1 for ch in source) >= 20
+    assert scan_module("m.py", cst.parse_module(source)).sites()
+    assert may_hold_secret_in(ast.parse(source), source, data=True, signing=signing)
+
+
 @pytest.mark.parametrize(
     ("source", "signing"),
     [

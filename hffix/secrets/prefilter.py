@@ -347,9 +347,8 @@ def _line_counts(
 
 def _hot_lines(text: str, lowered: str, encoded: bytes, signing: Collection[str]) -> set[int]:
     """The lines where a stem, a shape needle, a run of key characters or a name of
-    ``signing`` starts (``encoded``: ``text`` in UTF-8). A needle's offset in ``lowered``
-    is taken as one in ``text``, which it is not after a character lower-cased to two
-    (``İ``): lines are counted in ``text`` up to it all the same."""
+    ``signing`` starts (``encoded``: ``text`` in UTF-8; ``lowered``: ``text.lower()``,
+    where stems and shape needles are looked for)."""
     found: set[int] = set()
     keys = encoded.translate(_AS_KEYS)
     at = keys.find(_KEY_RUN_BYTES)
@@ -361,23 +360,27 @@ def _hot_lines(text: str, lowered: str, encoded: bytes, signing: Collection[str]
         at = keys.find(b"\n", at)  # the rest of its line is hot already
         if at != -1:
             at = keys.find(_KEY_RUN_BYTES, at)
-    offsets: list[int] = []
+    in_lowered: list[int] = []
     for needle in (*SIGNAL_STEMS, *SHAPE_NEEDLES):
         at = lowered.find(needle)
         while at != -1:
-            offsets.append(at)
+            in_lowered.append(at)
             at = lowered.find(needle, at + 1)
+    in_text: list[int] = []
     for name in signing:
         at = text.find(name)
         while at != -1:
-            offsets.append(at)
+            in_text.append(at)
             at = text.find(name, at + 1)
-    offsets.sort()
-    line, counted = 1, 0
-    for at in offsets:
-        line += text.count("\n", counted, at)
-        counted = at
-        found.add(line)
+    # Each offset counted in the text it was found in: lower-casing keeps every newline
+    # but may lengthen a character (``İ``), so the two texts' offsets differ.
+    for source, offsets in ((lowered, in_lowered), (text, in_text)):
+        offsets.sort()
+        line, counted = 1, 0
+        for at in offsets:
+            line += source.count("\n", counted, at)
+            counted = at
+            found.add(line)
     return found
 
 
