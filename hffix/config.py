@@ -18,6 +18,7 @@ suggestion (``selct`` -> ``select``), as in ruff: a typo must not silently do no
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,6 +45,12 @@ def _gitwildmatch(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
+@functools.lru_cache(maxsize=1024)
+def _pattern(pattern: str) -> pathspec.GitIgnoreSpec:
+    """One ``per-file-ignores`` pattern, compiled once: rules ask for every file."""
+    return _gitwildmatch([pattern])
+
+
 @dataclass(frozen=True)
 class Config:
     select: frozenset[str] | None = None
@@ -62,9 +69,11 @@ class Config:
 
     def ignored_in(self, path: str, code: str) -> bool:
         """True when ``per-file-ignores`` silences ``code`` for the repository path ``path``."""
+        if not self.per_file_ignores:  # most repositories: asked for every file by every rule
+            return False
         return any(
             (ALL in codes or code in codes or _prefix_selected(code, codes))
-            and _gitwildmatch([pattern]).match_file(path)
+            and _pattern(pattern).match_file(path)
             for pattern, codes in self.per_file_ignores.items()
         )
 
@@ -99,16 +108,18 @@ class Config:
         )
 
 
-def _known_codes() -> list[str]:
+@functools.cache  # the rules are fixed once imported; every repository's reading asks
+def _known_codes() -> tuple[str, ...]:
     from hffix.rules import ALL_RULES  # here: the rules import this module's users
 
-    return [rule.code for rule in ALL_RULES]
+    return tuple(rule.code for rule in ALL_RULES)
 
 
-def _known_keys() -> set[str]:
+@functools.cache
+def _known_keys() -> frozenset[str]:
     from hffix.rules import ALL_RULES
 
-    return set(CORE_KEYS | SHARED_OPTIONS).union(*(rule.OPTIONS for rule in ALL_RULES))
+    return frozenset(CORE_KEYS | SHARED_OPTIONS).union(*(rule.OPTIONS for rule in ALL_RULES))
 
 
 def _suggestion(word: str, known: Iterable[str]) -> str:

@@ -44,6 +44,8 @@ UTF8 = TextFormat()
 
 def detect_newline(text: str) -> str:
     """The dominant newline of ``text``; ``\\n`` when there is none."""
+    if "\r" not in text:  # the common case: one scan instead of three counts
+        return "\n"
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     cr = text.count("\r") - crlf
@@ -51,7 +53,13 @@ def detect_newline(text: str) -> str:
     return best[1] if best[0] else "\n"
 
 
+# The first bytes any of _BOMS starts with: most files start with none of them.
+_BOM_LEADS = frozenset(bom[0] for bom, _ in _BOMS)
+
+
 def _split_bom(raw: bytes) -> tuple[bytes, str | None]:
+    if not raw or raw[0] not in _BOM_LEADS:
+        return b"", None
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return bom, encoding
@@ -76,10 +84,10 @@ def decode(raw: bytes, *, python: bool) -> tuple[str, TextFormat]:
     if b"\x00" in body:
         raise DecodeError("binary data (NUL bytes)")
     encoding = bom_encoding or "utf-8"
-    if python and b"coding" not in b"\n".join(body.split(b"\n", 2)[:2]):
+    if python and b"coding" not in body[: _second_newline(body)]:
         try:  # no PEP 263 cookie can be there: UTF-8, without tokenize's line reader
             text = body.decode("utf-8")
-            return text, TextFormat("utf-8", bom, detect_newline(text))
+            return text, _format("utf-8", bom, detect_newline(text))
         except UnicodeDecodeError:
             pass  # the slow path below says why, in tokenize's words
     if python:
@@ -99,7 +107,22 @@ def decode(raw: bytes, *, python: bool) -> tuple[str, TextFormat]:
         text = body.decode(encoding)
     except LookupError:
         raise DecodeError(f"unknown encoding {encoding!r}") from None
-    return text, TextFormat(encoding, bom, detect_newline(text))
+    return text, _format(encoding, bom, detect_newline(text))
+
+
+def _second_newline(body: bytes) -> int:
+    """Where the second line of ``body`` ends (its length if it has fewer than two
+    newlines): a PEP 263 cookie can only be before that."""
+    first = body.find(b"\n")
+    second = body.find(b"\n", first + 1) if first >= 0 else -1
+    return second if second >= 0 else len(body)
+
+
+def _format(encoding: str, bom: bytes, newline: str) -> TextFormat:
+    """The :class:`TextFormat`; the shared :data:`UTF8` when it is that one (most files)."""
+    if encoding == "utf-8" and newline == "\n" and not bom:
+        return UTF8
+    return TextFormat(encoding, bom, newline)
 
 
 def encode(text: str, fmt: TextFormat) -> bytes:

@@ -76,3 +76,11 @@ def test_api_unknown_option_is_the_repositorys_error(make_repo: Callable[..., Pa
 def test_test_paths_reaches_the_rules(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"pyproject.toml": '[tool.hffix]\ntest-paths = ["qa/"]\n'})
     assert load_config(root).option("test-paths") == ["qa/"]
+
+
+def test_per_file_ignores_match_as_gitignore_patterns() -> None:
+    config = Config(per_file_ignores={"scripts/*": frozenset({"HF003"}), "/x.py": frozenset({ALL})})
+    assert config.ignored_in("scripts/a.py", "HF003")
+    assert not config.ignored_in("scripts/a.py", "HF004")
+    assert config.ignored_in("x.py", "HF010") and not config.ignored_in("sub/x.py", "HF010")
+    assert not Config().ignored_in("scripts/a.py", "HF003")

@@ -154,3 +154,47 @@ def test_a_gitignore_of_everything_converges(
     ignored = [f for f in result.findings if "is ignored by git" in f.message]
     assert sorted(f.path for f in ignored) == ["main.py", "requirements.txt"]
     assert all(f.status is Status.MANUAL and f.code == "HF007" for f in ignored)
+
+
+def test_each_ignore_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hffix.repository import discovery
+
+    write(tmp_path, ".gitignore", "*.log\nrequirements.txt\n")
+    write(tmp_path, "sub/.gitignore", "*.tmp\n")
+    write(tmp_path, "sub/a.tmp")
+    write(tmp_path, "sub/b.py")
+    write(tmp_path, "c.log")
+    write(tmp_path, "requirements.txt")
+    read: list[str] = []
+    real = discovery._read_patterns
+
+    def counting(path: str | Path) -> list[str]:
+        read.append(Path(path).relative_to(tmp_path).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(discovery, "_read_patterns", counting)
+    found = scan(tmp_path)
+    assert sorted(read) == [".gitignore", "sub/.gitignore"]
+    assert sorted(found.files) == [".gitignore", "requirements.txt", "sub/.gitignore", "sub/b.py"]
+    assert found.gitignored == {"requirements.txt"}
+
+
+def test_an_ignore_file_that_is_a_link_or_a_folder_is_not_read(tmp_path: Path) -> None:
+    write(tmp_path, "rules.txt", "*.py\n")
+    (tmp_path / ".gitignore").symlink_to(tmp_path / "rules.txt")
+    write(tmp_path, "sub/.gitignore/x", "*.py\n")
+    write(tmp_path, "sub/a.py")
+    write(tmp_path, "main.py")
+    found = scan(tmp_path)
+    assert sorted(found.files) == ["main.py", "rules.txt", "sub/.gitignore/x", "sub/a.py"]
+    assert found.gitignored == frozenset()
+    assert [s.path for s in found.skipped] == [".gitignore"]
+
+
+def test_an_unlistable_root_is_one_skipped_entry(tmp_path: Path) -> None:
+    write(tmp_path, "file.py")
+    found = scan(tmp_path / "file.py")
+    assert found.files == {}
+    assert [(s.path, s.reason.split(":")[0]) for s in found.skipped] == [
+        (".", "cannot list folder")
+    ]

@@ -365,3 +365,38 @@ def test_rename_away_then_create_in_its_place(tmp_path: Path) -> None:
         "main.py": (b"from app import app\n", False),
         "main_script.py": (b"def cli():\n    pass\n", False),
     }
+
+
+def test_a_file_that_grew_after_discovery_is_read_whole(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = 1\n")
+    workspace = Workspace.load(tmp_path)  # discovery saw 6 bytes
+    grown = b"x = 1\n" + b"y = 2\n" * 20_000  # more than one read's worth
+    (tmp_path / "a.py").write_bytes(grown)
+    assert workspace.raw("a.py") == grown
+    assert workspace.raw("a.py") is workspace.raw("a.py")  # read once
+
+
+def test_a_file_that_shrank_or_emptied_after_discovery_is_read_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = 1\ny = 2\n")
+    (tmp_path / "b.py").write_bytes(b"x = 1\n")
+    workspace = Workspace.load(tmp_path)
+    (tmp_path / "a.py").write_bytes(b"x\n")
+    (tmp_path / "b.py").write_bytes(b"")
+    assert workspace.raw("a.py") == b"x\n"
+    assert workspace.raw("b.py") == b""
+    assert workspace.text("b.py") == ""
+
+
+def test_a_draft_leaves_every_entry_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"a = 1\r\n")
+    (tmp_path / "b.sh").write_bytes(b"echo\n")
+    workspace = Workspace.load(tmp_path)
+    fmt = workspace.format("a.py")
+    with workspace.draft() as edits:
+        workspace.write("a.py", "a = 2\r\n")
+        workspace.set_mode("b.sh", 0o100755)
+        workspace.rename("b.sh", "c.sh")
+    assert len(edits) == 3
+    assert workspace.paths() == ["a.py", "b.sh"]
+    assert workspace.text("a.py") == "a = 1\r\n" and workspace.format("a.py") == fmt
+    assert workspace.changes() == []

@@ -60,3 +60,23 @@ def test_encoding_a_character_that_does_not_fit() -> None:
 )
 def test_detect_newline(text: str, newline: str) -> None:
     assert detect_newline(text) == newline
+
+
+@pytest.mark.parametrize(
+    ("raw", "python", "encoding", "bom", "newline"),
+    [
+        (b"x = 1\n", True, "utf-8", b"", "\n"),
+        (b"x = 1\r\n", True, "utf-8", b"", "\r\n"),
+        (b"\xef\xbb\xbfx = 1\n", True, "utf-8", b"\xef\xbb\xbf", "\n"),
+        (b"\xffx\n", False, "latin-1", b"", "\n"),  # 0xff starts a BOM, but not this one
+        (b"\xfe\n", False, "latin-1", b"", "\n"),
+        (b"\xef\xbb\n", False, "latin-1", b"", "\n"),
+        (b"# a\n# coding: latin-1\nx = '\xe9'\n", True, "iso-8859-1", b"", "\n"),
+        (b"# a\n# b\n# coding: latin-1\nx = 1\n", True, "utf-8", b"", "\n"),  # third line
+        (b"# coding: latin-1", True, "iso-8859-1", b"", "\n"),  # no newline at all
+    ],
+)
+def test_decode_formats(raw: bytes, python: bool, encoding: str, bom: bytes, newline: str) -> None:
+    text, fmt = decode(raw, python=python)
+    assert (fmt.encoding, fmt.bom, fmt.newline) == (encoding, bom, newline)
+    assert encode(text, fmt) == raw

@@ -19,20 +19,19 @@ from dataclasses import dataclass
 from io import StringIO
 
 from hffix.deps.modules import ImportUse
-from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_NAMES, newer_module
+from hffix.deps.stdlib import NEWER_BUILTINS, NEWER_MODULES, NEWER_NAMES, newer_module
 
-_GUESSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^\s*except\s*\*"), "`except*` (Python 3.11)"),
-    (re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*="), "a `type` statement (Python 3.12)"),
+# Patterns (compiled on first use, by ``re``: only a module that does not parse needs them)
+# for what a line that does not parse as Python 3.10 may hold.
+_GUESSES: tuple[tuple[str, str], ...] = (
+    (r"^\s*except\s*\*", "`except*` (Python 3.11)"),
+    (r"^\s*type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*=", "a `type` statement (Python 3.12)"),
+    (r"^\s*(async\s+)?(def|class)\s+\w+\s*\[", "a type parameter list (Python 3.12)"),
     (
-        re.compile(r"^\s*(async\s+)?(def|class)\s+\w+\s*\["),
-        "a type parameter list (Python 3.12)",
-    ),
-    (
-        re.compile(r"^\s*except\s+[\w.]+\s*,\s*[\w.]+.*:\s*(#.*)?$"),
+        r"^\s*except\s+[\w.]+\s*,\s*[\w.]+.*:\s*(#.*)?$",
         "`except A, B:` without parentheses (Python 3.14)",
     ),
-    (re.compile(r"\b[fF][rR]?[\"']|\b[rR][fF][\"']"), "an f-string form of Python 3.12 (PEP 701)"),
+    (r"\b[fF][rR]?[\"']|\b[rR][fF][\"']", "an f-string form of Python 3.12 (PEP 701)"),
 )
 
 
@@ -46,7 +45,7 @@ def _guess(source: str, line: int) -> str:
     lines = source.splitlines()
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     for pattern, what in _GUESSES:
-        if pattern.search(text):
+        if re.search(pattern, text):
             return f"{what}; "
     return ""
 
@@ -68,8 +67,15 @@ def syntax_problems(source: str) -> list[Problem]:
 
 
 # Constructs Python 3.10's grammar (feature_version) lets through, so found by a tree walk;
-# the walk runs only when the text could hold one of them.
-_MAY_NEED_WALK = re.compile(r"\[[^\]\n]*\*|\*\s*\w+\s*:\s*\*")
+# the walk runs only when the text could hold one of them (each spells a `*`): a `*` after
+# a `[` on its line, or `*name: *`. Two patterns, each starting with a literal character,
+# search faster than one alternation.
+_MAY_NEED_WALK = (re.compile(r"\[[^\]\n]*\*"), re.compile(r"\*\s*\w+\s*:\s*\*"))
+# PEP 701 f-strings are tokens of their own from Python 3.12 on (see _fstring_problems).
+_FSTRING_START: int | None = getattr(tokenize, "FSTRING_START", None)
+# An f-string's first token spells its prefix (f, with or without r, in either order) and
+# its quote: a text without this holds no f-string, and tokenizing it finds nothing.
+_MAY_HOLD_FSTRING = re.compile(r"[fF][rR]?[\"']") if _FSTRING_START is not None else None
 
 
 def problems_in(source: str, tree: ast.Module | None, error: SyntaxError | None) -> list[Problem]:
@@ -80,11 +86,18 @@ def problems_in(source: str, tree: ast.Module | None, error: SyntaxError | None)
         reason = error.msg if error else "invalid syntax"
         return [Problem(line, f"{_guess(source, line)}Python 3.10 cannot parse it: {reason}")]
     problems: list[Problem] = []
-    if error is not None or sys.version_info >= (3, 14) or _MAY_NEED_WALK.search(source):
+    if (
+        error is not None
+        or sys.version_info >= (3, 14)
+        or ("*" in source and any(pattern.search(source) for pattern in _MAY_NEED_WALK))
+    ):
         problems.extend(_tree_problems(tree, source))
-    problems.extend(_fstring_problems(source))
-    if not problems and error is not None:
-        problems.append(Problem(error.lineno or 0, f"{error.msg} (Python 3.10 is the Space's)"))
+    if _FSTRING_START is not None:
+        problems.extend(_fstring_problems(source))
+    if not problems:  # most modules: nothing to sort
+        if error is not None:
+            return [Problem(error.lineno or 0, f"{error.msg} (Python 3.10 is the Space's)")]
+        return problems
     seen: set[int] = set()
     unique = []
     for problem in sorted(problems, key=lambda p: p.line):
@@ -95,8 +108,11 @@ def problems_in(source: str, tree: ast.Module | None, error: SyntaxError | None)
 
 
 def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
-    lines = source.splitlines()
-    for node in ast.walk(tree):
+    lines: list[str] | None = None
+    uneventful = _UNEVENTFUL
+    for node in _nodes(tree):
+        if type(node) in uneventful:
+            continue
         if isinstance(node, ast.Subscript):
             elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             if any(isinstance(e, ast.Starred) for e in elements):
@@ -107,6 +123,8 @@ def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
         elif type(node).__name__ == "TemplateStr":
             yield Problem(getattr(node, "lineno", 0), "a template string (t-string) needs 3.14")
         elif isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Tuple):
+            if lines is None:
+                lines = source.splitlines()
             text = lines[node.type.lineno - 1][node.type.col_offset :]
             if not text.lstrip().startswith("("):
                 yield Problem(node.lineno, "`except A, B:` without parentheses needs 3.14")
@@ -119,11 +137,66 @@ def _tree_problems(tree: ast.AST, source: str) -> Iterator[Problem]:
             yield Problem(getattr(node, "lineno", 0), "a type parameter list needs Python 3.12")
 
 
+def _nodes(tree: ast.AST) -> list[ast.AST]:
+    """The nodes of ``tree`` :func:`_tree_problems` may have something to say about, in
+    :func:`ast.walk`'s order (breadth first, children in field order), found without its
+    generators and without the leaves (names, constants, operators, contexts), which have
+    nothing to say and no children: the walk meets every node of a large module."""
+    found = [tree]
+    append = found.append
+    node_type = ast.AST
+    leaves = _LEAVES
+    for node in found:  # grows while it is read: the list is the queue
+        for name in node._fields:
+            try:
+                value = getattr(node, name)
+            except AttributeError:
+                continue
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type) and type(item) not in leaves:
+                        append(item)
+            elif isinstance(value, node_type) and type(value) not in leaves:
+                append(value)
+    return found
+
+
+def _leaves() -> frozenset[type]:
+    """``ast`` node classes that never have a node below them."""
+    childless = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+    return frozenset(
+        cls for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, childless)
+    ) | {ast.Name, ast.Constant, ast.alias}
+
+
+_LEAVES = _leaves()
+
+
+def _uneventful() -> frozenset[type]:
+    """The ``ast`` node classes :func:`_tree_problems` has nothing to say about: not one
+    the walk tests, and without type parameters."""
+    tested = (ast.Subscript, ast.arguments, ast.ExceptHandler)
+    return frozenset(
+        cls
+        for cls in vars(ast).values()
+        if isinstance(cls, type)
+        and issubclass(cls, ast.AST)
+        and not issubclass(cls, tested)
+        and cls.__name__ not in {"TemplateStr", "TryStar", "TypeAlias"}
+        and "type_params" not in cls._fields
+    )
+
+
+_UNEVENTFUL = _uneventful()
+
+
 def _fstring_problems(source: str) -> Iterator[Problem]:
     """PEP 701 f-strings, which parse only on 3.12+ (so only a 3.12+ hffix sees them here)."""
-    start_type = getattr(tokenize, "FSTRING_START", None)
-    if start_type is None:
+    start_type = _FSTRING_START
+    if start_type is None or _MAY_HOLD_FSTRING is None:
         return  # before 3.12 an f-string is one STRING token, checked by the parser
+    if not _MAY_HOLD_FSTRING.search(source):
+        return  # most modules: tokenizing one costs more than parsing it
     try:
         tokens = list(tokenize.generate_tokens(StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
@@ -255,20 +328,48 @@ def may_use_newer_names(source: str, uses: Iterable[ImportUse]) -> bool:
     tree: a newer module or ``from`` import shows in the imports, ``module.name`` needs the
     module imported and the text to spell the name after it, and a newer builtin needs its
     name in the text."""
-    if any(name in source for name in NEWER_BUILTINS):
-        return True
-    for use in uses:
-        if use.level or not use.module:
-            continue
-        if newer_module(use.module):
+    for name in _BUILTIN_NEEDLES:
+        if name in source:
             return True
-        table = NEWER_NAMES.get(use.module)
+    for use in uses:
+        module = use.module
+        if use.level or not module:
+            continue
+        if newer_module(module):
+            return True
+        table = NEWER_NAMES.get(module)
         if use.names:
-            if any(newer_module(f"{use.module}.{n}") or (table and n in table) for n in use.names):
+            # ``from module import name``: a newer submodule (``module`` itself is not newer,
+            # so only ``module.name`` can be) or a newer name of the module.
+            children = _NEWER_CHILDREN.get(module)
+            if (children or table) and any(
+                (children and n in children) or (table and n in table) for n in use.names
+            ):
                 return True
         elif table and any(name in source for name in table):
             return True  # `import typing` and the text names one of its newer names
     return False
+
+
+# NEWER_BUILTINS to look for in a text: a name holding another one (BaseExceptionGroup
+# holds ExceptionGroup) is found by that one's test.
+_BUILTIN_NEEDLES = tuple(
+    name for name in NEWER_BUILTINS if not any(o != name and o in name for o in NEWER_BUILTINS)
+)
+
+
+def _newer_children() -> dict[str, frozenset[str]]:
+    """The newer modules of NEWER_MODULES inside a package, by the package:
+    ``{"wsgiref": {"types"}}``."""
+    children: dict[str, set[str]] = {}
+    for dotted in NEWER_MODULES:
+        package, _, child = dotted.rpartition(".")
+        if package:
+            children.setdefault(package, set()).add(child)
+    return {package: frozenset(names) for package, names in children.items()}
+
+
+_NEWER_CHILDREN = _newer_children()
 
 
 def newer_names(tree: ast.Module) -> list[NewerName]:

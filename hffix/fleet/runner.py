@@ -33,13 +33,15 @@ from typing import TYPE_CHECKING, Any
 
 from hffix import api
 from hffix.findings import Diagnostic
-from hffix.fleet import commit as gitcommit
-from hffix.fleet import report as reportfile
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext, SpawnContext
     from multiprocessing.process import BaseProcess
+
+    # Imported where used: git's module (subprocess, tempfile, hashlib) only for --commit,
+    # the report file's only for --report (start-up).
+    from hffix.fleet import commit as gitcommit
 
 # How many repositories may be handed out ahead of the one being reported, per worker.
 PREFETCH_PER_WORKER = 4
@@ -72,7 +74,8 @@ class RunOptions:
     report: str | None = None  # absolute path of the --report file
 
 
-Outcome = tuple[api.Result, gitcommit.Committed | None]
+if TYPE_CHECKING:
+    Outcome = tuple[api.Result, gitcommit.Committed | None]
 Task = Callable[[str, RunOptions], api.Result]
 
 
@@ -82,6 +85,8 @@ def fix_repository(root: str, options: RunOptions) -> Outcome:
     committed: gitcommit.Committed | None = None
     notes: list[Diagnostic] = []
     if options.commit is not None:
+        from hffix.fleet import commit as gitcommit
+
         if options.write and path.is_dir():
             # A --write a kill left half done is undone first: git then sees the tree as
             # it was, not hffix's half-written files as the user's changes.
@@ -106,6 +111,8 @@ def fix_repository(root: str, options: RunOptions) -> Outcome:
     )
     result.diagnostics = [*notes, *result.diagnostics]
     if options.commit is not None and result.written:
+        from hffix.fleet import commit as gitcommit
+
         try:
             committed = gitcommit.commit(path, result, options.commit)
         except gitcommit.GitError as exc:
@@ -126,6 +133,8 @@ def run_one(root: str, options: RunOptions) -> api.Result:
 def _record(options: RunOptions, result: api.Result, committed: gitcommit.Committed | None) -> None:
     if options.report is None:
         return
+    from hffix.fleet import report as reportfile
+
     try:
         reportfile.append(options.report, result, committed)
     except OSError as exc:  # the report is bookkeeping: the repository's result stands
@@ -271,13 +280,18 @@ def _start_method() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-@dataclass
 class _Worker:
-    process: BaseProcess
-    conn: Connection
-    index: int | None = None  # the repository in hand, by position in the input
-    root: str = ""
-    deadline: float | None = None
+    """One worker process of a :class:`_Pool` (a plain class: a dataclass costs start-up
+    time, and only a run with several jobs makes one)."""
+
+    __slots__ = ("conn", "deadline", "index", "process", "root")
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.index: int | None = None  # the repository in hand, by position in the input
+        self.root = ""
+        self.deadline: float | None = None
 
 
 class _Pool:

@@ -82,14 +82,17 @@ def is_test_module(path: str, tree: ast.Module | None) -> bool:
         return True
     for node in tree.body if tree is not None else ():
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            for alias in node.names:
+                name = alias.name
+                if name.split(".")[0] in TEST_FRAMEWORKS and not name.startswith("unittest.mock"):
+                    return True
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names = [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        for name in names:
-            if name.split(".")[0] in TEST_FRAMEWORKS and not name.startswith("unittest.mock"):
-                return True
+            module = node.module
+            if module.split(".")[0] not in TEST_FRAMEWORKS:
+                continue  # every ``module.name`` is outside the frameworks too
+            for alias in node.names:
+                if not f"{module}.{alias.name}".startswith("unittest.mock"):
+                    return True
     return False
 
 
@@ -114,15 +117,24 @@ class Layout:
 
     def __init__(self, paths: Iterable[str]) -> None:
         self.files = frozenset(paths)
-        self.dirs: set[str] = {""}
-        self._python_dirs: set[str] = set()
+        dirs: set[str] = {""}
+        python_dirs: set[str] = set()
+        self.dirs = dirs
+        self._python_dirs = python_dirs
         for path in self.files:
-            folder = parent(path)
+            folder = posixpath.dirname(path)
             is_py = path.endswith(".py")
-            for above in ancestors(folder):
-                self.dirs.add(above)
+            while True:
+                # Both sets hold every folder above each folder they hold: once one is
+                # there, so is the rest of the way up.
+                if folder in dirs and (not is_py or folder in python_dirs):
+                    break
+                dirs.add(folder)
                 if is_py:
-                    self._python_dirs.add(above)
+                    python_dirs.add(folder)
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
 
     def is_file(self, path: str) -> bool:
         return path in self.files

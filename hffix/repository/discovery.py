@@ -16,10 +16,10 @@ user can be told a Space pushed with git will not get them.
 from __future__ import annotations
 
 import os
-import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,10 +68,14 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True)
 class _Ignore:
-    base: str  # directory (relative, "" for the root) the patterns are relative to
-    spec: pathspec.GitIgnoreSpec
+    """One ignore file's (or the configuration's) patterns."""
+
+    __slots__ = ("base", "spec")  # a plain class: a dataclass costs start-up time
+
+    def __init__(self, base: str, spec: pathspec.GitIgnoreSpec) -> None:
+        self.base = base  # directory (relative, "" for the root) the patterns are relative to
+        self.spec = spec
 
 
 def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
@@ -80,9 +84,10 @@ def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def _read_patterns(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+def _read_patterns(path: str | Path) -> list[str]:
+    try:  # text mode, as Path.read_text: universal newlines
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read().splitlines()
     except OSError:
         return []
 
@@ -130,51 +135,80 @@ def scan(root: Path, exclude: Iterable[str] = ()) -> Discovery:
         excluded = _Ignore("", _spec(exclude))
         base_rules.insert(0, excluded)
         always = frozenset(n for n in ALWAYS_READ if not _ignored(n, False, [excluded]))
-    for rel, mode, size, skip in _walk(root, "", base_rules, always):
-        if skip is not None:
-            skipped.append(Skipped(rel, skip))
-        else:
-            files[rel] = DiskFile(rel, mode, size)
-    gitignore = root / ".gitignore"
-    if gitignore.is_file() and not gitignore.is_symlink():
-        git_rules.append(_Ignore("", _spec(_read_patterns(gitignore))))
+    listed, root_ignore = _Walk(files, skipped).folder(os.fspath(root), "", base_rules, always)
+    if not listed:  # the walk could not look for the root's .gitignore: ask the file system
+        gitignore = root / ".gitignore"
+        if gitignore.is_file() and not gitignore.is_symlink():
+            git_rules.append(_Ignore("", _spec(_read_patterns(gitignore))))
+    elif root_ignore is not None:  # the root's .gitignore, read once for both
+        git_rules.append(root_ignore)
     ignored = frozenset(n for n in ALWAYS_READ if git_rules and _ignored(n, False, git_rules))
     return Discovery(files, skipped, ignored)
 
 
-def _walk(
-    root: Path, rel_dir: str, inherited: list[_Ignore], always: frozenset[str] = frozenset()
-) -> Iterator[tuple[str, int, int, str | None]]:
-    """``always``: root files to list even when ignored (see :data:`ALWAYS_READ`)."""
-    directory = root / rel_dir if rel_dir else root
-    rules = inherited
-    gitignore = directory / ".gitignore"
-    if gitignore.is_file() and not gitignore.is_symlink():
-        patterns = _read_patterns(gitignore)
-        rules = [*inherited, _Ignore(rel_dir, _spec(patterns))]
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        yield rel_dir or ".", 0, 0, f"cannot list folder: {exc.strerror}"
-        return
-    for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+class _Walk:
+    """One walk of the tree, without following symbolic links, into ``files`` and
+    ``skipped``, in the order of a depth-first walk with each folder's entries sorted."""
+
+    def __init__(self, files: dict[str, DiskFile], skipped: list[Skipped]) -> None:
+        self.files = files
+        self.skipped = skipped
+
+    def folder(
+        self,
+        directory: str,
+        rel_dir: str,
+        inherited: list[_Ignore],
+        always: frozenset[str] = frozenset(),
+    ) -> tuple[bool, _Ignore | None]:
+        """Walk ``directory`` (``rel_dir`` in the repository) and the folders below it;
+        ``always``: root files to list even when ignored (see :data:`ALWAYS_READ`). Returns
+        whether the folder could be listed, and the rules of its own ``.gitignore``
+        (``None`` when it has none)."""
         try:
-            st = entry.stat(follow_symlinks=False)
+            entries = sorted(os.scandir(directory), key=_name)
         except OSError as exc:
-            yield rel, 0, 0, f"cannot stat: {exc.strerror}"
-            continue
-        if stat.S_ISLNK(st.st_mode):
-            yield rel, st.st_mode, 0, "symbolic link (not followed)"
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            if entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info"):
+            self.skipped.append(Skipped(rel_dir or ".", f"cannot list folder: {exc.strerror}"))
+            return False, None
+        rules = inherited
+        own: _Ignore | None = None
+        for entry in entries:  # a regular .gitignore (not a symbolic link), if any
+            if entry.name == ".gitignore":
+                if entry.is_file(follow_symlinks=False):
+                    own = _Ignore(rel_dir, _spec(_read_patterns(entry.path)))
+                    rules = [*inherited, own]
+                break
+        files = self.files
+        skipped = self.skipped
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(Skipped(rel, f"cannot stat: {exc.strerror}"))
                 continue
-            if (Path(entry.path) / "pyvenv.cfg").exists() or _ignored(rel, True, rules):
-                continue
-            if os.path.lexists(os.path.join(entry.path, ".git")):
-                yield rel, st.st_mode, 0, "another git repository (a submodule?), not entered"
-                continue
-            yield from _walk(root, rel, rules)
-        elif stat.S_ISREG(st.st_mode) and (rel in always or not _ignored(rel, False, rules)):
-            yield rel, st.st_mode, st.st_size, None
+            mode = st.st_mode
+            if S_ISREG(mode):
+                if not rules or rel in always or not _ignored(rel, False, rules):
+                    files[rel] = DiskFile(rel, mode, st.st_size)
+            elif S_ISLNK(mode):
+                skipped.append(Skipped(rel, "symbolic link (not followed)"))
+            elif S_ISDIR(mode):
+                if name in SKIPPED_DIRS or name.endswith(".egg-info"):
+                    continue
+                path = entry.path
+                if (Path(path) / "pyvenv.cfg").exists() or (rules and _ignored(rel, True, rules)):
+                    continue
+                if os.path.lexists(os.path.join(path, ".git")):
+                    skipped.append(
+                        Skipped(rel, "another git repository (a submodule?), not entered")
+                    )
+                    continue
+                self.folder(path, rel, rules)
+        return True, own

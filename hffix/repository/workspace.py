@@ -9,8 +9,6 @@ patch renderer and the writer consume.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import difflib
 import os
 import posixpath
 import stat
@@ -70,7 +68,7 @@ class FileChange:
         return self.new_path or self.old_path or ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     origin: str | None  # original path whose content this is; None for a new file
     text: str | None = None  # None: unchanged since disk and not yet loaded
@@ -78,9 +76,37 @@ class _Entry:
     mode: int = REGULAR_FILE
     dirty: bool = False
 
+    def copy(self) -> _Entry:
+        return _Entry(self.origin, self.text, self.fmt, self.mode, self.dirty)
+
+
+# O_BINARY: no newline translation where the C library would do it (Windows).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _read_file(path: str, size: int) -> bytes:
+    """The whole content of the file at ``path``, read to its end as ``open(path,
+    "rb").read()`` does, without the buffered file object: ``size`` (its size when
+    discovered) is the first read's length, so a file that did not change is read in one
+    call, and a second read finds its end. A file that grew since is read on to its end."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        data = os.read(fd, size + 1)
+        if not data:
+            return data
+        chunks = [data]
+        while chunk := os.read(fd, max(size, 65536)):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return data if len(chunks) == 1 else b"".join(chunks)
+
+
+_PYTHON_SUFFIXES = (".py", ".pyi")
+
 
 def is_python_path(path: str) -> bool:
-    return path.endswith((".py", ".pyi"))
+    return path.endswith(_PYTHON_SUFFIXES)
 
 
 def _check_relative(path: str) -> str:
@@ -106,8 +132,9 @@ class Workspace:
     _recorder: list[Edit] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        current = self._current
         for path, info in self.disk.items():
-            self._current[path] = _Entry(origin=path, mode=info.mode)
+            current[path] = _Entry(path, None, UTF8, info.mode)
 
     @classmethod
     def load(cls, root: Path, exclude: tuple[str, ...] = ()) -> Workspace:
@@ -124,26 +151,28 @@ class Workspace:
 
     def raw(self, path: str) -> bytes:
         """The on-disk bytes of an original file (read once, kept for the write-time check)."""
-        if path not in self._raw:
+        data = self._raw.get(path)
+        if data is None:
             info = self.disk[path]
             if info.size > MAX_FILE_BYTES:
                 raise Unreadable(
                     path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped"
                 )
             try:  # os.path, not pathlib: this runs for every file of every repository
-                with open(os.path.join(self.root, path), "rb") as handle:
-                    self._raw[path] = handle.read()
+                data = self._raw[path] = _read_file(os.path.join(self.root, path), info.size)
             except OSError as exc:
                 raise Unreadable(path, f"cannot read: {exc.strerror}") from None
-        return self._raw[path]
+        return data
 
     def _original(self, path: str) -> tuple[str, TextFormat]:
-        if path not in self._decoded:
+        decoded = self._decoded.get(path)
+        if decoded is None:
             try:
-                self._decoded[path] = decode(self.raw(path), python=is_python_path(path))
+                decoded = decode(self.raw(path), python=path.endswith(_PYTHON_SUFFIXES))
             except DecodeError as exc:
                 raise Unreadable(path, f"cannot decode: {exc}") from None
-        return self._decoded[path]
+            self._decoded[path] = decoded
+        return decoded
 
     def text(self, path: str) -> str:
         """Current text of ``path``; raises :class:`Unreadable` or :class:`KeyError`."""
@@ -212,7 +241,7 @@ class Workspace:
         list holds the edits made, in order. A repository rule plans a multi-file change
         this way (reading its own edits as it goes) and reports it as one fix, which the
         engine applies or withholds (:class:`hffix.fixes.Fix`)."""
-        saved = {path: dataclasses.replace(entry) for path, entry in self._current.items()}
+        saved = {path: entry.copy() for path, entry in self._current.items()}
         edits: list[Edit] = []
         outer, self._recorder = self._recorder, edits
         try:
@@ -332,6 +361,8 @@ class PositionMap:
         """The original's lines, and the ``(tag, i1, i2, j1, j2)`` blocks taking them to the
         edited lines; computed once per file."""
         if path not in self._lines:
+            import difflib  # only an edited file's positions need it (start-up)
+
             lines = original.splitlines()
             matcher = difflib.SequenceMatcher(None, lines, edited.splitlines(), autojunk=False)
             blocks = [(_TAGS[t], i1, i2, j1, j2) for t, i1, i2, j1, j2 in matcher.get_opcodes()]
