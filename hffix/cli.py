@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from hffix import api
 from hffix.cliutil import Progress, UsageProblem, guarded, invoke, same_terminal, use_color
-from hffix.fleet import commit as gitcommit
+from hffix.fleet import DEFAULT_BRANCH
 from hffix.fleet import report as reportfile
 from hffix.fleet import runner as bulk
 from hffix.reporters import REPORTERS, Mode, ReportContext, Tally
@@ -31,6 +31,7 @@ from hffix.rules import ALL_RULES, get_rule
 if TYPE_CHECKING:
     import typer
 
+    from hffix.fleet import commit as gitcommit
     from hffix.rules.base import Rule
 
 HELP = """Repair FastAPI repositories so they build and start on Hugging Face Spaces.
@@ -398,9 +399,7 @@ def run(
         bool,
         typer.Option("--commit", help="With --write: commit each repository's fixes on a branch."),
     ] = False,
-    branch: Annotated[
-        str, typer.Option("--branch", help="Branch for --commit.")
-    ] = gitcommit.DEFAULT_BRANCH,
+    branch: Annotated[str, typer.Option("--branch", help="Branch for --commit.")] = DEFAULT_BRANCH,
     allow_dirty: Annotated[
         bool,
         typer.Option("--allow-dirty", help="Let --commit work in a tree with uncommitted changes."),
@@ -480,7 +479,7 @@ def run(
         unsafe_fixes=unsafe_fixes,
         options={"app": app_spec} if app_spec else {},
         timeout=timeout,
-        commit=gitcommit.CommitOptions(branch, allow_dirty) if commit else None,
+        commit=_commit_options(branch, allow_dirty) if commit else None,
         report=os.path.abspath(report) if report else None,
     )
     context = ReportContext(
@@ -579,6 +578,12 @@ def _typer_app() -> typer.Typer:
     return app
 
 
+def _commit_options(branch: str, allow_dirty: bool) -> gitcommit.CommitOptions:
+    from hffix.fleet import commit as gitcommit  # git and hashlib: only for --commit
+
+    return gitcommit.CommitOptions(branch, allow_dirty)
+
+
 # What _quick_arguments reads, by spelling: flags (parameter, value), options taking a value.
 _FLAGS: dict[str, tuple[str, bool]] = {
     "--write": ("write", True),
@@ -593,6 +598,7 @@ _FLAGS: dict[str, tuple[str, bool]] = {
     "-q": ("quiet", True),
     "--verbose": ("verbose", True),
     "-v": ("verbose", True),
+    "--exit-zero": ("exit_zero", True),
 }
 _VALUED = {
     "--select": "select",

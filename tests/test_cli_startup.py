@@ -49,6 +49,10 @@ NOT_AT_START_UP = (
     "packaging",  # only a requirement line with a version or marker
     "pathspec",  # only an ignore pattern to match
     "multiprocessing",  # only --jobs 2 and more
+    "hffix.fleet.commit",  # only --commit
+    "subprocess",  # git: only --commit and verify
+    "hashlib",  # the journal and --commit: only a write
+    "difflib",  # only a finding's position in a file an earlier rule edited
 )
 # hffix's helpers over libcst, tomlkit, pathspec and packaging: each imports those only in
 # the functions that use them, so a rule can import the helpers when it loads.
@@ -137,6 +141,7 @@ QUICK = [
     ["--unsafe-fixes", "--no-unsafe-fixes"],
     ["--no-unsafe-fixes", "--unsafe-fixes", "x=y"],
     ["--repos-from", "list.txt", "--check"],
+    ["--check", "--exit-zero", "--jobs", "1", "--repos-from", "repos.txt"],
 ]
 ELSEWHERE = [
     ["--help"],

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from hffix.api import Result
 from hffix.findings import Status
+from hffix.fleet import DEFAULT_BRANCH
 from hffix.repository.workspace import FileChange
 from hffix.rules import RULES_BY_CODE
 
-DEFAULT_BRANCH = "hffix/spaces-compliance"
 GIT_TIMEOUT = 120  # seconds for one git command
 _REMOVE = "0 " + "0" * 40  # an --index-info line's mode and object id that remove a path
 

@@ -13,14 +13,16 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hffix.api import Result
 from hffix.facts import Facts
 from hffix.findings import Diagnostic, Finding, Severity, Status
-from hffix.fleet.commit import Committed
 from hffix.reporters.json import result_to_dict
 from hffix.repository.workspace import FileChange
+
+if TYPE_CHECKING:  # git and hashlib: only a --commit run loads them
+    from hffix.fleet.commit import Committed
 
 
 def key(path: str | os.PathLike[str]) -> str:
