@@ -100,10 +100,6 @@ class Command:
     words: tuple[str, ...] | None  # the exec form's words; None for the shell form
 
     @property
-    def exec(self) -> bool:
-        return self.words is not None
-
-    @property
     def line(self) -> int:
         return self.instruction.line
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from hffix.project.layout import Layout, ancestors, depth, is_inside, join, parent
+from hffix.project.layout import Layout, ancestors, depth, join, parent
 from hffix.project.pysummary import (
     Binding,
     ModuleSummary,
@@ -392,7 +392,3 @@ def imports_any(text: str, names: set[str], stems: set[str]) -> bool:
 
 def site_depth(site: AppSite) -> int:
     return depth(parent(site.path))
-
-
-def in_folder(site: AppSite, folder: str) -> bool:
-    return is_inside(site.path, folder)

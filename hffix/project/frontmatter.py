@@ -60,20 +60,12 @@ class FrontMatter:
     close: int  # index of the closing fence line
     entries: dict[str, Entry]
 
-    def block_text(self) -> str:
-        return "".join(self.lines[: self.close + 1])
-
     def body(self) -> str:
         return "".join(self.lines[self.close + 1 :])
 
 
 def _bare(line: str) -> str:
     return line.rstrip("\r\n")
-
-
-def has_front_matter(text: str) -> bool:
-    lines = text.splitlines()
-    return bool(lines) and _OPEN.match(lines[0]) is not None
 
 
 def split(text: str) -> tuple[str, str]:

@@ -37,7 +37,6 @@ from hffix.project.layout import (
     ancestors,
     display_folder,
     is_identifier,
-    is_inside,
     parent,
 )
 from hffix.project.pysummary import relative_base
@@ -225,10 +224,6 @@ def _sys_path(graph: AppGraph, path: str) -> list[str]:
 
 def _resolves_from(graph: AppGraph, module: str, folders: set[str]) -> bool:
     return any(graph.layout.resolve(folder, module) is not None for folder in folders)
-
-
-def inside_root(path: str, folder: str) -> bool:
-    return is_inside(path, folder)
 
 
 # ---------------------------------------------------------------- names found elsewhere

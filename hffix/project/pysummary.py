@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from hffix.project.layout import join, parent
+from hffix.project.layout import parent
 
 FASTAPI_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 SERVER_RUN = frozenset({"uvicorn.run", "uvicorn.main.run"})
@@ -862,15 +862,6 @@ def _command_words(call: ast.Call) -> tuple[str, ...]:
     return ()
 
 
-def folder_of(path: str) -> str:
-    return parent(path)
-
-
-def package_of(path: str) -> str:
-    """The folder a relative import of level 1 starts from."""
-    return parent(path)
-
-
 def relative_base(path: str, level: int) -> str | None:
     """The folder ``from .{level} import`` refers to; None above the repository root."""
     folder = parent(path)
@@ -879,8 +870,3 @@ def relative_base(path: str, level: int) -> str | None:
             return None
         folder = parent(folder)
     return folder
-
-
-def module_path_candidates(folder: str, dotted: str) -> list[str]:
-    base = join(folder, *dotted.split(".")) if dotted else folder
-    return [f"{base}.py", join(base, "__init__.py")]

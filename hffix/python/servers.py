@@ -112,18 +112,6 @@ def is_server_statement(
     return isinstance(inner, cst.Call) and is_server_call(inner, resolve, servers)
 
 
-def contains_server_call(
-    node: cst.CSTNode, resolve: NameResolver, servers: Collection[str]
-) -> cst.Call | None:
-    """The first server-starting call anywhere inside ``node``."""
-    import libcst as cst
-
-    for call in find_all(node, cst.Call):
-        if is_server_call(call, resolve, servers):
-            return call
-    return None
-
-
 def launches_server_process(stmt: cst.BaseSmallStatement) -> bool:
     """``os.system("uvicorn main:app")``, ``subprocess.run(["uvicorn", ...])`` and the like."""
     import libcst as cst

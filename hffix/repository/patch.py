@@ -13,7 +13,7 @@ import base64
 import difflib
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from hffix.repository.workspace import ChangeKind, FileChange
 
@@ -179,7 +179,3 @@ def file_patch(change: FileChange) -> bytes:
 def render_patch(changes: Iterable[FileChange]) -> bytes:
     """The whole change set as one patch (empty bytes when nothing changes)."""
     return b"".join(file_patch(change) for change in changes)
-
-
-def changed_paths(changes: Sequence[FileChange]) -> list[str]:
-    return [change.path for change in changes]

@@ -118,10 +118,6 @@ class _ModuleFacts:
                     local = alias.asname or alias.name.split(".")[0]
                     self._modules.setdefault(local, alias.name.split(".")[0])
 
-    def first_party_class(self, name: str, first_party: Collection[str]) -> bool:
-        """``name`` is a class the module defines or imports from the app's own code."""
-        return self.first_party_name(name, first_party)
-
     def first_party_name(self, name: str, first_party: Collection[str]) -> bool:
         """``name`` is a class the module defines, or a name (a class, a module) it imports
         from the app's own code."""

@@ -136,13 +136,6 @@ def settings_classes(module: cst.Module, resolve: NameResolver) -> dict[str, Set
     return found
 
 
-def is_model_class(node: cst.ClassDef, resolve: NameResolver) -> bool:
-    return any(
-        base.keyword is None and qualified(resolve, base.value, MODEL_BASES | SETTINGS_BASES)
-        for base in node.bases
-    )
-
-
 def field_alias(call: cst.Call) -> str | None:
     """The variable name a ``Field(...)`` call gives explicitly, if any."""
     for keyword in _ALIAS_KEYWORDS:
