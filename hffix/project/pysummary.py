@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hffix.project.layout import parent
+from hffix.python.astwalk import attribute_chain, string_value
 
 FASTAPI_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 SERVER_RUN = frozenset({"uvicorn.run", "uvicorn.main.run"})
@@ -222,24 +223,6 @@ def is_main_guard(node: ast.stmt) -> bool:
     return len(names) == 1 and len(mains) == 1
 
 
-def _chain(node: ast.expr) -> tuple[str, ...] | None:
-    """``a.b.c`` as ("a", "b", "c"); None for anything that is not a plain chain."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return tuple(reversed(parts))
-    return None
-
-
-def _text(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 class _Summarizer:
     def __init__(self, path: str, tree: ast.Module) -> None:
         self.path = path
@@ -288,7 +271,7 @@ class _Summarizer:
                 classes.add(stmt.name)
 
     def qualify(self, node: ast.expr) -> str | None:
-        chain = _chain(node)
+        chain = attribute_chain(node)
         if chain is None:
             return None
         head = self.aliases.get(chain[0])
@@ -363,7 +346,7 @@ class _Summarizer:
                 receiver = receiver.value
             if not isinstance(receiver, ast.Attribute):
                 continue
-            chain = _chain(receiver)
+            chain = attribute_chain(receiver)
             if chain is not None:
                 self.summary.configured.setdefault(chain[0], node.lineno)
 
@@ -410,7 +393,7 @@ class _Summarizer:
         if self.is_fastapi_call(node):
             return Value("fastapi")
         if isinstance(node, ast.Call):
-            callee = _chain(node.func)
+            callee = attribute_chain(node.func)
             if callee is None:
                 return Value("other")
             arg = None
@@ -419,10 +402,10 @@ class _Summarizer:
                 if keyword.arg == "app":
                     first = keyword.value
             if first is not None:
-                chain = _chain(first)
+                chain = attribute_chain(first)
                 arg = Target(chain) if chain else None
             return Value("call", target=Target(callee), arg=arg)
-        chain = _chain(node)
+        chain = attribute_chain(node)
         if chain is not None:
             return Value("alias", target=Target(chain))
         return Value("other")
@@ -510,7 +493,7 @@ class _Summarizer:
         func = call.func
         if not isinstance(func, ast.Attribute) or func.attr not in MOUNT_METHODS:
             return None
-        container = _chain(func.value)
+        container = attribute_chain(func.value)
         if container is None:
             return None
         mounted_node: ast.expr | None = None
@@ -523,7 +506,7 @@ class _Summarizer:
                     mounted_node = keyword.value
         if mounted_node is None:
             return None
-        mounted = _chain(mounted_node)
+        mounted = attribute_chain(mounted_node)
         if mounted is None:
             return None
         return Mount(Target(container), Target(mounted), call.lineno, func.attr)
@@ -559,10 +542,10 @@ class _Summarizer:
             if keyword.arg == "factory" and isinstance(keyword.value, ast.Constant):
                 factory = bool(keyword.value.value)
             elif keyword.arg == "app_dir":
-                app_dir = _text(keyword.value)
-        spec = _text(first)
+                app_dir = string_value(keyword.value)
+        spec = string_value(first)
         if spec is None and isinstance(first, ast.Name) and first.id in self.constants:
-            spec = _text(self.constants[first.id])
+            spec = string_value(self.constants[first.id])
         module_level = self._module_level_line(call)
         if spec is not None:
             launch = CodeLaunch(
@@ -570,12 +553,12 @@ class _Summarizer:
             )
             self.summary.launches.append(launch)
             return
-        chain = _chain(first)
+        chain = attribute_chain(first)
         if chain is not None:
             launch = CodeLaunch(call.lineno, app=Target(chain), module_level=module_level)
             self.summary.launches.append(launch)
         elif isinstance(first, ast.Call):
-            callee = _chain(first.func)
+            callee = attribute_chain(first.func)
             if callee is not None:  # uvicorn.run(create_app())
                 target = Target((), factory=callee[-1]) if len(callee) == 1 else None
                 made = self._factory_call(first, callee)
@@ -691,7 +674,7 @@ class _Summarizer:
                     return _up(self.evaluate(node.value.value, depth + 1), index + 1)
             return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            right = _text(node.right)
+            right = string_value(node.right)
             left = self.evaluate(node.left, depth + 1)
             return _down(left, right) if right is not None else None
         if isinstance(node, ast.Call):
@@ -716,7 +699,7 @@ class _Summarizer:
         if qualified in {"os.path.join", "pathlib.Path", "Path"} and len(node.args) > 1:
             value = self.evaluate(node.args[0], depth + 1)
             for arg in node.args[1:]:
-                part = _text(arg)
+                part = string_value(arg)
                 if part is None:
                     return None
                 value = _down(value, part)
@@ -848,7 +831,7 @@ def _command_words(call: ast.Call) -> tuple[str, ...]:
         return ()
     first = call.args[0]
     if isinstance(first, (ast.List, ast.Tuple)):
-        words = [_text(e) for e in first.elts]
+        words = [string_value(e) for e in first.elts]
         if words and all(w is not None for w in words):
             text_words = tuple(w for w in words if w is not None)
             if any(text_words[0].endswith(s.split()[0]) for s in SERVER_WORDS) or (
@@ -856,7 +839,7 @@ def _command_words(call: ast.Call) -> tuple[str, ...]:
             ):
                 return text_words
         return ()
-    text = _text(first)
+    text = string_value(first)
     if text is not None and text.strip().startswith(SERVER_WORDS):
         return tuple(text.split())
     return ()

@@ -1,7 +1,8 @@
 """A fast walk over a Python ``ast``: every node, parents before their children, children in
 source order, without recursion (a module nested deeper than the interpreter's recursion
 limit is walked too). About twice as fast as :func:`ast.walk`: each node type's fields are
-looked up once."""
+looked up once. And the two readers of single nodes every ``ast`` scan needs:
+:func:`attribute_chain` and :func:`string_value`."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ def nodes(tree: ast.AST) -> Iterator[ast.AST]:
                 todo.extend(reversed(child))
             elif isinstance(child, ast.AST):
                 todo.append(child)
+
+
+def attribute_chain(node: ast.AST) -> tuple[str, ...] | None:
+    """``a.b.c`` as ``("a", "b", "c")``; ``None`` for anything but a plain chain of names."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return tuple(reversed(parts))
+
+
+def string_value(node: ast.AST | None) -> str | None:
+    """The value of a string literal; ``None`` for any other node."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None

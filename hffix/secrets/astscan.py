@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import cast
 
-from hffix.python.astwalk import FIELDS, field_names, nodes
+from hffix.python.astwalk import FIELDS, attribute_chain, field_names, nodes
 from hffix.secrets.classify import Detection, Verdict, classify, recognise
 from hffix.secrets.names import NameSignal, env_name, signal
 from hffix.secrets.prefilter import MAX_VALUE
@@ -30,7 +30,7 @@ from hffix.secrets.prefilter import MAX_VALUE
 # hold a few hundred; libcst spends about 0.2 ms and 20 KB on each).
 MAX_EDITED_STRINGS = 5_000
 _LINE_END = re.compile(r"\r\n|\r|\n")  # how ast counts lines
-_ENVIRON = frozenset({"os.environ", "environ"})
+_ENVIRON = frozenset({("os", "environ"), ("environ",)})  # as attribute_chain spells them
 
 
 @dataclass(frozen=True)
@@ -210,8 +210,10 @@ def _named_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, tuple[
                 target = targets[0] if len(targets) == 1 else None
                 name = _target_name(target) if target is not None else None
                 if name:
-                    environ = isinstance(target, ast.Subscript)
-                    environ = environ and _dotted(cast(ast.Subscript, target).value) in _ENVIRON
+                    environ = (
+                        isinstance(target, ast.Subscript)
+                        and attribute_chain(target.value) in _ENVIRON
+                    )
                     where = f'`os.environ["{name}"] = …`' if environ else f"`{name} = …`"
                     named[assignment.value] = (where, name)
         elif kind is ast.keyword:
@@ -242,17 +244,6 @@ def strings_in(tree: ast.Module, text: str, values: Collection[str]) -> list[Ast
     ]
     found.sort(key=lambda s: (s.line, s.col))
     return found
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _first_string(node: ast.AST | None) -> str | None:

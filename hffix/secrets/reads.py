@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
-from hffix.python.astwalk import nodes
+from hffix.python.astwalk import attribute_chain, nodes, string_value
 from hffix.secrets.names import env_name
 from hffix.secrets.settings import MODEL_BASES, SETTINGS_BASES  # one table for both parses
 
@@ -230,26 +230,18 @@ class ModuleNames:
 
     def qualified(self, node: ast.AST) -> str | None:
         """``os.environ.get`` for ``environ.get`` after ``from os import environ``."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        chain = attribute_chain(node)
+        if chain is None:
             return None
-        head = self.imports.get(node.id, node.id)
-        if self.bound.get(node.id) == "environ":
+        first, *rest = chain
+        head = self.imports.get(first, first)
+        if self.bound.get(first) == "environ":
             head = "os.environ"  # ENV = os.environ
-        return ".".join([head, *reversed(parts)])
-
-
-def _string(node: ast.AST | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+        return ".".join([head, *rest])
 
 
 def _variable(node: ast.AST | None) -> str | None:
-    value = _string(node)
+    value = string_value(node)
     return value if value is not None and _VARIABLE.match(value) else None
 
 
@@ -529,15 +521,15 @@ class _Reader:
                 values.update({k.arg: k.value for k in target_value.keywords if k.arg})
             elif isinstance(target_value, ast.Dict):
                 for key, value in zip(target_value.keys, target_value.values, strict=True):
-                    name = _string(key)
+                    name = string_value(key)
                     if name is not None:
                         values[name] = value
         for value in values.values():
             for constant in ast.walk(value):
                 self._settings_values.add(constant)
-        prefix = _string(values.get("env_prefix"))
+        prefix = string_value(values.get("env_prefix"))
         case = values.get("case_sensitive")
-        delimiter = _string(values.get("env_nested_delimiter"))
+        delimiter = string_value(values.get("env_nested_delimiter"))
         config = _SettingsConfig(
             prefix=inherited.prefix if prefix is None else prefix,
             case_sensitive=(
@@ -661,7 +653,7 @@ def _field_alias(call: ast.Call, names: ModuleNames) -> str | None:
                 value = value.elts[0]
             if isinstance(value, ast.Call) and names.qualified(value.func) in _ALIAS_CHOICES:
                 value = value.args[0] if value.args else None
-            text = _string(value)
+            text = string_value(value)
             if text is not None:
                 return text
     return None
@@ -685,11 +677,11 @@ def _name(node: ast.AST) -> str | None:
 
 def _path_literal(node: ast.AST | None, names: ModuleNames) -> str | None:
     """The text of a path given as a literal or ``Path("…")``."""
-    text = _string(node)
+    text = string_value(node)
     if text is not None:
         return text
     if isinstance(node, ast.Call) and names.qualified(node.func) in _PATHS and node.args:
-        return _string(node.args[0])
+        return string_value(node.args[0])
     return None
 
 
@@ -701,7 +693,7 @@ def _literal_names(node: ast.AST | None) -> list[str] | None:
         items = list(node.keys)
     else:
         return None
-    found = [_string(item) for item in items]
+    found = [string_value(item) for item in items]
     return [s for s in found if s is not None] if all(s is not None for s in found) else None
 
 
