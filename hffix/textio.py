@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -133,3 +134,12 @@ def encode(text: str, fmt: TextFormat) -> bytes:
         raise DecodeError(
             f"cannot store {exc.object[exc.start : exc.end]!r} in {fmt.encoding}"
         ) from None
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # how Python (and ast) counts lines
+
+
+def line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts (``[0, ...]``), counting ``\r\n``, ``\r`` and
+    ``\n`` as line ends, as Python's ``ast`` does."""
+    return [0, *(match.end() for match in _LINE_END.finditer(text))]

@@ -16,7 +16,6 @@ Everything here walks the tree without recursion, in time linear in its size.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import cast
@@ -25,11 +24,11 @@ from hffix.python.astwalk import FIELDS, attribute_chain, field_names, nodes
 from hffix.secrets.classify import Detection, Verdict, classify, recognise
 from hffix.secrets.names import NameSignal, env_name, signal
 from hffix.secrets.prefilter import MAX_VALUE
+from hffix.textio import line_starts
 
 # Above this many string literals a module is not parsed with libcst by HF005 (real modules
 # hold a few hundred; libcst spends about 0.2 ms and 20 KB on each).
 MAX_EDITED_STRINGS = 5_000
-_LINE_END = re.compile(r"\r\n|\r|\n")  # how ast counts lines
 _ENVIRON = frozenset({("os", "environ"), ("environ",)})  # as attribute_chain spells them
 
 
@@ -98,7 +97,7 @@ class _Columns:
 
     def col(self, line: int, offset: int) -> int:
         if self._starts is None:
-            self._starts = [0, *(m.end() for m in _LINE_END.finditer(self._text))]
+            self._starts = line_starts(self._text)
         if not 0 < line <= len(self._starts):
             return offset + 1
         start = self._starts[line - 1]

@@ -24,11 +24,11 @@ from typing import Any
 
 from hffix.secrets.classify import Detection, Verdict, recognise
 from hffix.secrets.names import NameSignal, env_name, signal
+from hffix.textio import line_starts
 
 _RUN_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".envrc"})
 _RUN_SUFFIXES = (".sh", ".bash", ".zsh", ".mk")
 _MAGIC = re.compile(r"^[ \t]*[%!]")  # IPython magics and shell escapes: command lines
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ class _Locator:
         self.ascii = text.isascii()  # written with \\uXXXX escapes (json's default)
         self.cursor = 0
         self.misses = 0  # a search that fails reads to the end: a few, then no more
-        self._starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        self._starts = line_starts(text)
 
     def find(self, source: object, lines: list[str]) -> list[tuple[int, int] | None]:
         """For each line of a cell, the (line, 1-based column) where its text starts in the
